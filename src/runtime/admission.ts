@@ -1,0 +1,40 @@
+import { PayloadSizeError, PayloadValidationError, zodIssues } from './errors.js';
+import type { HookSpec } from './hooks.js';
+import { jsonBytes, NotPlainDataError, toPlainData } from './plain.js';
+import { GlobalContextSchema, type GlobalContext, type JsonObject } from './schemas.js';
+
+/** Parses a caller's payload with its hook's schema; the error holds the zod path. */
+export function admitPayload(hook: HookSpec, payload: unknown): JsonObject {
+  const parsed = hook.payloadSchema.safeParse(payload);
+  if (!parsed.success) throw new PayloadValidationError(hook.name, zodIssues(parsed.error.issues));
+  plainOrThrow(hook.name, parsed.data, 'payload');
+  return parsed.data;
+}
+
+export function checkSize(payload: JsonObject, limit: number): void {
+  const size = jsonBytes(payload);
+  if (size > limit) throw new PayloadSizeError(size, limit);
+}
+
+/**
+ * Checks the caller's global context and makes sure it has `state` and `metadata` objects: merges go into the
+ * caller's own objects, as the API promises.
+ */
+export function admitGlobalContext(hook: string, global: unknown): GlobalContext {
+  const parsed = GlobalContextSchema.safeParse(global);
+  if (!parsed.success) throw new PayloadValidationError(hook, zodIssues(parsed.error.issues, ['global_context']));
+  plainOrThrow(hook, parsed.data, 'global_context');
+  const target = global as GlobalContext;
+  target.state ??= {};
+  target.metadata ??= {};
+  return target;
+}
+
+function plainOrThrow(hook: string, value: unknown, what: string): void {
+  try {
+    toPlainData(value, what);
+  } catch (err) {
+    if (err instanceof NotPlainDataError) throw new PayloadValidationError(hook, [{ path: [what], message: err.message }]);
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+import type { Failure } from './errors.js';
+import type { HookSpec } from './hooks.js';
+import { modeRules, type RunnableMode } from './modes.js';
+import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
+import { normalizeResult, RawPluginResultSchema, type JsonObject, type PluginResult, type PluginViolation } from './schemas.js';
+import type { Outcome } from '../sandbox/protocol.js';
+
+/**
+ * One invocation's running state, and the one reducer that folds a plugin's outcome into it. The worker runs it
+ * between the plugins of a batched run (so the next plugin sees the merged payload without a thread hop); the
+ * host runs it again on what the worker reports, and only the host's state is ever returned to a caller.
+ */
+export interface ChainView {
+  hook: HookSpec;
+  policy: Policy;
+  settings: PolicySettings;
+  failOnPluginError: boolean;
+  payload: JsonObject;
+  modified: boolean;
+  metadata: JsonObject;
+  /** where global-context merges go: on the host, the caller's own objects */
+  global: { state: JsonObject; metadata: JsonObject };
+  decisionPlugin: string | null;
+}
+
+export type Step =
+  | { kind: 'continue'; result: PluginResult | null }
+  | { kind: 'block'; result: PluginResult; violation: PluginViolation | null }
+  | { kind: 'fail'; failure: Failure };
+
+export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+
+export function stepChain(view: ChainView, plugin: { name: string; mode: RunnableMode }, outcome: Outcome, log: Log): Step {
+  const rules = modeRules(plugin.mode, view.failOnPluginError);
+  const failure = outcome.ok ? parseResult(outcome.result) : { failure: outcome.failure };
+  if ('failure' in failure) {
+    if (rules.failsOnError) return { kind: 'fail', failure: failure.failure };
+    log('warn', `plugin ${plugin.name} failed on ${view.hook.name} (${plugin.mode}, continuing): ${failure.failure.message}`);
+    return { kind: 'continue', result: null };
+  }
+  const result = failure.result;
+  const merge = applyModification(view.hook, view.policy, view.payload, result.modified_payload, view.settings.maxPayloadBytes);
+  if (merge.accepted) {
+    view.payload = merge.payload;
+    view.modified = true;
+    view.decisionPlugin = plugin.name;
+  } else if (merge.rejected) {
+    log('warn', `modification by plugin ${plugin.name} on ${view.hook.name} dropped: ${merge.rejected}`);
+  }
+  mergeMetadata(view.metadata, result.metadata);
+  if (rules.mergesGlobal && outcome.ok && outcome.global) {
+    mergeShallow(view.global.state, outcome.global.state);
+    mergeShallow(view.global.metadata, outcome.global.metadata);
+  }
+  if (result.continue_processing) return { kind: 'continue', result };
+  const violation = result.violation ? { ...result.violation, plugin_name: plugin.name } : null;
+  if (rules.mayBlock) return { kind: 'block', result, violation };
+  log('info', `plugin ${plugin.name} (${plugin.mode}) would block ${view.hook.name}: ${violation?.reason ?? 'no reason given'}`);
+  return { kind: 'continue', result };
+}
+
+function parseResult(raw: unknown): { result: PluginResult } | { failure: Failure } {
+  const parsed = RawPluginResultSchema.safeParse(raw);
+  if (parsed.success) return { result: normalizeResult(parsed.data) };
+  const issue = parsed.error.issues[0];
+  return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` } };
+}
+
+function mergeShallow(into: JsonObject, from: JsonObject): void {
+  for (const key of Object.keys(from)) {
+    if (key !== '__proto__') into[key] = from[key];
+  }
+}

@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, zodIssues, type ConfigIssue } from './errors.js';
+import { ModeSchema } from './modes.js';
+import { interpolateEnv } from './interpolate.js';
+import { resolveKinds } from './kinds.js';
+
+const Strings = z.array(z.string().min(1));
+
+export const ConditionSchema = z.strictObject({
+  server_ids: Strings.optional(),
+  tenant_ids: Strings.optional(),
+  user_patterns: Strings.optional(),
+  tools: Strings.optional(),
+  prompts: Strings.optional(),
+  resources: Strings.optional(),
+  agents: Strings.optional(),
+  content_types: Strings.optional(),
+});
+export type Condition = z.infer<typeof ConditionSchema>;
+
+const Origin = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}, 'must be an exact http or https origin, like https://api.example.com');
+
+export const CapabilitiesSchema = z.strictObject({
+  fetch: z.array(Origin).default([]),
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')).default([]),
+  clock: z.boolean().default(false),
+  random: z.boolean().default(false),
+});
+export type Capabilities = z.infer<typeof CapabilitiesSchema>;
+
+export const IsolationSchema = z.enum(['worker', 'inline']);
+export type Isolation = z.infer<typeof IsolationSchema>;
+export const DEFAULT_ISOLATION: Isolation = 'worker';
+
+export const PluginEntrySchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.string().min(1),
+  hooks: z.array(z.string().min(1)).min(1),
+  mode: ModeSchema.default('enforce'),
+  priority: z.number().int().default(100),
+  isolation: IsolationSchema.default(DEFAULT_ISOLATION),
+  conditions: z.array(ConditionSchema).default([]),
+  config: z.record(z.string(), z.unknown()).default({}),
+  capabilities: CapabilitiesSchema.default({ fetch: [], env: [], clock: false, random: false }),
+  // descriptive ContextForge fields, accepted so its configs load unchanged
+  description: z.string().optional(),
+  author: z.string().optional(),
+  version: z.string().optional(),
+  tags: Strings.optional(),
+});
+export type PluginEntry = z.infer<typeof PluginEntrySchema>;
+
+const defaultThreads = Math.max(1, Math.min(4, availableParallelism()));
+
+export const PluginSettingsSchema = z.strictObject({
+  plugin_timeout: z.number().positive().default(30),
+  fail_on_plugin_error: z.boolean().default(false),
+  max_payload_bytes: z.number().int().positive().default(1_000_000),
+  default_hook_policy: z.enum(['allow', 'deny']).default('deny'),
+  /** worker threads per pool */
+  threads: z.number().int().positive().max(64).default(defaultThreads),
+  /** V8 old-generation heap limit of each worker, MB */
+  worker_heap_mb: z.number().int().min(16).default(256),
+  /** V8 young-generation limit of each worker, MB */
+  worker_young_heap_mb: z.number().int().min(1).default(32),
+  /** stack of each worker thread, MB */
+  worker_stack_mb: z.number().int().min(1).max(64).default(4),
+  // ContextForge settings with no meaning here, accepted so its configs load unchanged
+  parallel_execution_within_band: z.boolean().optional(),
+  enable_plugin_api: z.boolean().optional(),
+  plugin_health_check_interval: z.number().optional(),
+});
+export type PluginSettings = z.infer<typeof PluginSettingsSchema>;
+
+export const ConfigSchema = z
+  .strictObject({
+    plugin_dirs: Strings.default([]),
+    plugin_settings: PluginSettingsSchema.default(PluginSettingsSchema.parse({})),
+    plugins: z.array(PluginEntrySchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.plugins.forEach((p, i) => {
+      if (seen.has(p.name)) {
+        ctx.addIssue({ code: 'custom', path: ['plugins', i, 'name'], message: `duplicate plugin name "${p.name}" (also plugins[${seen.get(p.name)}])` });
+      } else seen.set(p.name, i);
+    });
+  });
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** A validated config whose plugin kinds are resolved to absolute module paths. */
+export interface ResolvedConfig {
+  settings: PluginSettings;
+  plugins: Array<PluginEntry & { modulePath: string; bundled: boolean }>;
+  source: string;
+}
+
+/** Loads a YAML file or takes a config object, interpolates `${VAR}`, validates it and resolves every kind. */
+export async function loadConfig(source: string | ConfigInput): Promise<ResolvedConfig> {
+  let raw: unknown;
+  let baseDir: string;
+  let label: string;
+  if (typeof source === 'string') {
+    label = resolve(source);
+    baseDir = dirname(label);
+    raw = await readYaml(label);
+  } else {
+    label = 'object';
+    baseDir = process.cwd();
+    raw = source;
+  }
+  const env = interpolateEnv(raw ?? {}, process.env);
+  if (env.issues.length) throw new ConfigError(env.issues, label);
+  const parsed = ConfigSchema.safeParse(env.value);
+  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error.issues), label);
+  const config = parsed.data;
+  const pluginDirs = config.plugin_dirs.map((d) => resolve(baseDir, d));
+  const issues: ConfigIssue[] = [];
+  const plugins = await resolveKinds(config.plugins, baseDir, pluginDirs, issues);
+  if (issues.length) throw new ConfigError(issues, label);
+  return { settings: config.plugin_settings, plugins, source: label };
+}
+
+async function readYaml(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    throw new ConfigError([{ path: [], message: `cannot read ${path}: ${reason}` }], path);
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([{ path: [], message: `not valid YAML: ${(err as Error).message}` }], path);
+  }
+}

@@ -1,0 +1,100 @@
+import type { core } from 'zod';
+import type { PluginViolation } from './schemas.js';
+
+/** A failure as plain data: how workers report it and how every plugin failure is described before it is raised. */
+export interface Failure {
+  message: string;
+  code: FailureCode;
+  details?: Record<string, unknown>;
+}
+export type FailureCode =
+  | 'PLUGIN_ERROR' | 'PLUGIN_TIMEOUT' | 'WORKER_EXITED' | 'OUT_OF_MEMORY' | 'INVALID_RESULT' | 'NOT_IMPLEMENTED'
+  | 'LOAD_FAILED' | 'UNKNOWN_PLUGIN' | 'POOL_ERROR';
+
+export interface PluginErrorInfo {
+  message: string;
+  plugin_name: string;
+  code?: string;
+  details?: Record<string, unknown>;
+}
+
+export class PluginError extends Error {
+  override name = 'PluginError';
+  constructor(readonly error: PluginErrorInfo, options?: ErrorOptions) {
+    super(error.message, options);
+  }
+}
+
+export class PluginViolationError extends Error {
+  override name = 'PluginViolationError';
+  constructor(message: string, readonly violation: PluginViolation | null) {
+    super(message);
+  }
+}
+
+export class PayloadSizeError extends Error {
+  override name = 'PayloadSizeError';
+  constructor(readonly size: number, readonly limit: number) {
+    super(`Payload is ${size} bytes, over the limit of ${limit} bytes (plugin_settings.max_payload_bytes)`);
+  }
+}
+
+export interface ConfigIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly issues: ConfigIssue[], source?: string) {
+    super(`${source ? `Invalid config ${source}: ` : 'Invalid config: '}${issues.map(formatIssue).join('; ')}`);
+  }
+}
+
+/** A hook payload that does not parse with its hook's schema; raised before any plugin runs. */
+export class PayloadValidationError extends Error {
+  override name = 'PayloadValidationError';
+  constructor(readonly hook: string, readonly issues: ConfigIssue[]) {
+    super(`Invalid ${hook} payload: ${issues.map(formatIssue).join('; ')}`);
+  }
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+  return `${path || '(root)'}: ${issue.message}`;
+}
+
+export function zodIssues(issues: readonly core.$ZodIssue[], prefix: PropertyKey[] = []): ConfigIssue[] {
+  return issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
+}
+
+/** The one conversion of any plugin failure into the error a caller sees, naming plugin and hook. */
+export function toPluginError(pluginName: string, hook: string, failure: Failure): PluginError {
+  return new PluginError({
+    message: `Plugin ${pluginName} failed on ${hook}: ${failure.message}`,
+    plugin_name: pluginName,
+    code: failure.code,
+    ...(failure.details ? { details: failure.details } : {}),
+  });
+}
+
+/** An error that already carries its Failure, e.g. a load failure or an inline plugin's timeout. */
+export class FailureError extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/** Turns anything thrown into a Failure, keeping only plain data. */
+export function toFailure(err: unknown, code: FailureCode = 'PLUGIN_ERROR'): Failure {
+  if (err instanceof Error) return { message: err.message || err.name, code, details: { name: err.name } };
+  return { message: typeof err === 'string' ? err : `non-error thrown: ${safeString(err)}`, code };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value).slice(0, 200);
+  } catch {
+    return typeof value;
+  }
+}

@@ -1,0 +1,61 @@
+import { FailureError } from './errors.js';
+import { timeoutMessage, type Runner, type Segment } from './runners.js';
+import { runChain } from '../sandbox/chain.js';
+import { forgetPlugin, loadPlugin } from '../sandbox/loader.js';
+import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
+
+/**
+ * Runs trusted plugins on the host's event loop, with the same chain runner as a worker. Its timeout can only
+ * reject the call: a plugin that never yields blocks the host, which is why `inline` is for trusted code.
+ */
+export class InlineRunner implements Runner {
+  private readonly definitions: Map<string, PluginDefinition>;
+
+  constructor(private readonly data: PoolData) {
+    this.definitions = new Map(data.plugins.map((p) => [p.id, p]));
+  }
+
+  async load(ids: string[]) {
+    return Promise.all(ids.map(async (id) => {
+      try {
+        return { id, hooks: (await loadPlugin(this.definitions.get(id)!)).hooks };
+      } catch (err) {
+        return { id, failure: (err as FailureError).failure };
+      }
+    }));
+  }
+
+  run(segment: Segment): Promise<unknown[]> {
+    return runChain(segment, this.data, {
+      load: (id) => loadPlugin(this.definitions.get(id)!),
+      nameOf: (id) => this.definitions.get(id)?.name ?? id,
+      started: () => {},
+      finished: () => {},
+      guard: (i, call) => withTimeout(call(), segment.timeoutsMs[i]!),
+    });
+  }
+
+  async shutdownPlugins(): Promise<string[]> {
+    const problems: string[] = [];
+    for (const def of this.definitions.values()) {
+      try {
+        await (await loadPlugin(def)).shutdown();
+      } catch (err) {
+        problems.push(`${def.name}: ${(err as Error)?.message ?? err}`);
+      }
+    }
+    return problems;
+  }
+
+  async close(): Promise<void> {
+    for (const id of this.definitions.keys()) forgetPlugin(id);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FailureError({ code: 'PLUGIN_TIMEOUT', message: timeoutMessage(ms), details: { timeout_ms: ms } })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

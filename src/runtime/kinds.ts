@@ -1,0 +1,38 @@
+import { access } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundledSchemas } from '../../plugins/schemas.js';
+import { zodIssues, type ConfigIssue } from './errors.js';
+import type { PluginEntry } from './config.js';
+
+/** Compiled bundled plugins sit beside this module's package output: dist/plugins. */
+export const BUNDLED_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/**
+ * Turns each entry's `kind` into an absolute module path: a `./` or `../` kind is looked up beside the config
+ * file, then in each plugin dir; an absolute path is taken as it is; any other kind names a bundled plugin,
+ * whose config is then validated (and defaulted) with its schema.
+ */
+export async function resolveKinds(entries: PluginEntry[], baseDir: string, pluginDirs: string[], issues: ConfigIssue[]) {
+  return Promise.all(entries.map(async (entry, i) => {
+    const { kind } = entry;
+    if (kind.startsWith('./') || kind.startsWith('../') || isAbsolute(kind)) {
+      const candidates = isAbsolute(kind) ? [kind] : [baseDir, ...pluginDirs].map((dir) => resolve(dir, kind));
+      for (const path of candidates) if (await exists(path)) return { ...entry, modulePath: path, bundled: false };
+      issues.push({ path: ['plugins', i, 'kind'], message: `plugin module ${kind} not found (looked in ${candidates.join(', ')})` });
+      return { ...entry, modulePath: '', bundled: false };
+    }
+    const schema = bundledSchemas[kind];
+    if (!schema) {
+      const known = Object.keys(bundledSchemas).join(', ') || 'none';
+      issues.push({ path: ['plugins', i, 'kind'], message: `unknown plugin kind "${kind}": not a ./ path and not a bundled plugin (bundled: ${known})` });
+      return { ...entry, modulePath: '', bundled: true };
+    }
+    const parsed = schema.safeParse(entry.config);
+    if (!parsed.success) issues.push(...zodIssues(parsed.error.issues, ['plugins', i, 'config']));
+    const config = parsed.success ? (parsed.data as Record<string, unknown>) : entry.config;
+    return { ...entry, config, modulePath: resolve(BUNDLED_DIR, `${kind}.js`), bundled: true };
+  }));
+}

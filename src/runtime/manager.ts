@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { TracerProvider } from '@opentelemetry/api';
+import { loadConfig, type ConfigInput, type PluginEntry, type ResolvedConfig } from './config.js';
+import { ConfigError, PluginError, type ConfigIssue } from './errors.js';
+import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
+import { InlineRunner } from './inline-runner.js';
+import { quietLogger, tracerFrom, type Logger } from './observability.js';
+import type { PolicySettings } from './policies.js';
+import { PoolRunner } from './pool-runner.js';
+import { PluginRegistry, type RegisteredPlugin } from './registry.js';
+import type { Runner } from './runners.js';
+import type { PluginResult } from './schemas.js';
+import { invokeSingle, type SingleOptions } from './single.js';
+import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
+
+export interface ManagerOptions {
+  /** overrides plugin_settings.plugin_timeout, in milliseconds */
+  timeoutMs?: number;
+  /** hook -> writable fields; replaces the defaults for those hooks */
+  hookPolicies?: Record<string, string[]>;
+  /** for hooks with no policy; default: plugin_settings.default_hook_policy, itself 'deny' by default */
+  defaultHookPolicy?: 'allow' | 'deny';
+  tracerProvider?: TracerProvider;
+  logger?: Logger;
+}
+
+type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[] } | { kind: 'closed' };
+
+export class PluginManager {
+  private state: State = { kind: 'new' };
+  private readonly logger: Logger;
+
+  constructor(private readonly source: string | ConfigInput, private readonly options: ManagerOptions = {}) {
+    this.logger = options.logger ?? quietLogger;
+  }
+
+  get initialized(): boolean {
+    return this.state.kind === 'ready';
+  }
+
+  get pluginCount(): number {
+    return this.state.kind === 'ready' ? this.state.deps.registry.size : 0;
+  }
+
+  /** Loads every enabled plugin and starts the pools; a plugin that fails to load fails it, leaving nothing running. */
+  async initialize(): Promise<void> {
+    if (this.state.kind === 'ready') return;
+    if (this.state.kind === 'starting') return this.state.ready;
+    if (this.state.kind === 'closed') throw new Error('PluginManager has been shut down; create a new one');
+    const ready = this.start();
+    this.state = { kind: 'starting', ready };
+    try {
+      await ready;
+    } catch (err) {
+      this.state = { kind: 'new' };
+      throw err;
+    }
+  }
+
+  private async start(): Promise<void> {
+    const config = await loadConfig(this.source);
+    const { settings } = config;
+    const timeoutMs = this.options.timeoutMs ?? settings.plugin_timeout * 1000;
+    const policy: PolicySettings = {
+      hookPolicies: this.options.hookPolicies ?? {},
+      defaultHookPolicy: this.options.defaultHookPolicy ?? settings.default_hook_policy,
+      maxPayloadBytes: settings.max_payload_bytes,
+    };
+    const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
+    const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, timeoutMs) }));
+    const runners = new Map<string, Runner>();
+    for (const isolation of new Set(plugins.map((p) => p.entry.isolation))) {
+      const data: PoolData = { plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy, failOnPluginError: settings.fail_on_plugin_error };
+      runners.set(isolation, isolation === 'inline' ? new InlineRunner(data) : new PoolRunner(data, settings, this.logger));
+    }
+    try {
+      const implemented = await loadAll(plugins, runners);
+      const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
+        id: def.id, name: entry.name, mode: entry.mode as RegisteredPlugin['mode'], priority: entry.priority, timeoutMs, entry,
+        implemented: implemented.get(def.id)!,
+      }));
+      checkHooks(enabled, implemented, plugins.map((p) => p.def.id), config);
+      const deps: ExecutorDeps = {
+        registry: new PluginRegistry(registered),
+        runnerFor: (plugin) => runners.get(plugin.entry.isolation)!,
+        policy,
+        failOnPluginError: settings.fail_on_plugin_error,
+        logger: this.logger,
+        tracer: tracerFrom(this.options.tracerProvider),
+      };
+      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()] };
+    } catch (err) {
+      await Promise.allSettled([...runners.values()].map((r) => r.close()));
+      throw err;
+    }
+  }
+
+  async invokeHook(hook: string, payload: unknown, globalContext: unknown, options?: InvokeOptions): Promise<HookInvocation> {
+    return this.ready().executor.invokeHook(hook, payload, globalContext, options);
+  }
+
+  async invokeHookForPlugin(name: string, hook: string, payload: unknown, context: unknown, options?: SingleOptions): Promise<PluginResult> {
+    return invokeSingle(this.ready().deps, name, hook, payload, context, options);
+  }
+
+  hasHooksFor(hook: string): boolean {
+    return this.state.kind === 'ready' && this.state.deps.registry.forHook(hook).length > 0;
+  }
+
+  /** The configured entry of an enabled plugin; undefined when unknown or disabled. */
+  getPlugin(name: string): PluginEntry | undefined {
+    return this.state.kind === 'ready' ? this.state.deps.registry.get(name)?.entry : undefined;
+  }
+
+  /** Calls each plugin's shutdown, stops the pools and leaves no worker, timer or handle behind. */
+  async shutdown(): Promise<void> {
+    if (this.state.kind === 'starting') await this.state.ready.catch(() => {});
+    if (this.state.kind !== 'ready') {
+      this.state = { kind: 'closed' };
+      return;
+    }
+    const { runners } = this.state;
+    this.state = { kind: 'closed' };
+    const problems = (await Promise.all(runners.map((r) => r.shutdownPlugins()))).flat();
+    for (const problem of problems) this.logger.warn(`plugin shutdown: ${problem}`);
+    await Promise.all(runners.map((r) => r.close()));
+  }
+
+  private ready(): Extract<State, { kind: 'ready' }> {
+    if (this.state.kind === 'ready') return this.state;
+    throw new Error(this.state.kind === 'closed' ? 'PluginManager has been shut down' : 'PluginManager is not initialized: call initialize() first');
+  }
+}
+
+function definitionOf(entry: ResolvedConfig['plugins'][number], timeoutMs: number): PluginDefinition {
+  const envValues: Record<string, string> = {};
+  for (const name of entry.capabilities.env) {
+    const value = process.env[name];
+    if (value !== undefined) envValues[name] = value;
+  }
+  return {
+    id: randomUUID(), name: entry.name, modulePath: entry.modulePath, isolation: entry.isolation, config: entry.config,
+    capabilities: entry.capabilities, envValues, timeoutMs,
+  };
+}
+
+async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<string, Runner>): Promise<Map<string, string[]>> {
+  const implemented = new Map<string, string[]>();
+  await Promise.all([...runners].map(async ([isolation, runner]) => {
+    const ids = plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def.id);
+    for (const reply of await runner.load(ids)) {
+      if ('failure' in reply) {
+        const name = plugins.find((p) => p.def.id === reply.id)?.entry.name ?? reply.id;
+        throw new PluginError({ message: `Plugin ${name} failed to load: ${reply.failure.message}`, plugin_name: name, code: reply.failure.code });
+      }
+      implemented.set(reply.id, reply.hooks);
+    }
+  }));
+  return implemented;
+}
+
+function checkHooks(enabled: Array<{ entry: PluginEntry; index: number }>, implemented: Map<string, string[]>, ids: string[], config: ResolvedConfig): void {
+  const issues: ConfigIssue[] = [];
+  enabled.forEach(({ entry, index }, k) => {
+    const hooks = implemented.get(ids[k]!) ?? [];
+    entry.hooks.forEach((hook, j) => {
+      if (!hooks.includes(hook)) issues.push({ path: ['plugins', index, 'hooks', j], message: `plugin ${entry.name} does not implement ${hook}` });
+    });
+  });
+  if (issues.length) throw new ConfigError(issues, config.source);
+}

@@ -1,0 +1,18 @@
+import { toPlainData } from './plain.js';
+import { OutcomeSchema, type Outcome } from '../sandbox/protocol.js';
+
+/** The host's reading of one outcome a runner reported: plain data, parsed, or else a failure of that plugin. */
+export function parseOutcome(raw: unknown): Outcome {
+  try {
+    const parsed = OutcomeSchema.safeParse(toPlainData(raw, 'outcome'));
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    return invalid(`${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  } catch (err) {
+    return invalid((err as Error).message);
+  }
+}
+
+function invalid(why: string): Outcome {
+  return { ok: false, failure: { code: 'INVALID_RESULT', message: `the worker's report is invalid: ${why}` }, ms: 0 };
+}

@@ -1,0 +1,116 @@
+import { Piscina } from 'piscina';
+import { toFailure, type Failure } from './errors.js';
+import type { Logger } from './observability.js';
+import { timeoutMessage, type Runner, type Segment } from './runners.js';
+import type { PluginSettings } from './config.js';
+import { clock, createProgress, readLoggedOutcomes, readProgress } from '../sandbox/progress.js';
+import type { LoadReply, PoolData, ShutdownTask } from '../sandbox/protocol.js';
+import { LoadReplySchema } from '../sandbox/protocol.js';
+
+const WORKER_FILE = new URL('../sandbox/worker.js', import.meta.url).href;
+
+/**
+ * Runs segments on a Piscina pool, one task per segment. Each task carries a shared progress record; one timer per
+ * task follows it, so every plugin's timeout counts from the moment that plugin starts (Piscina's own timeout
+ * would count queue time), and a plugin past its deadline has its task aborted, which terminates its worker.
+ */
+export class PoolRunner implements Runner {
+  private readonly pool: Piscina;
+
+  constructor(data: PoolData, settings: PluginSettings, private readonly logger: Logger) {
+    this.pool = new Piscina({
+      filename: WORKER_FILE,
+      workerData: data,
+      minThreads: settings.threads,
+      maxThreads: settings.threads,
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      concurrentTasksPerWorker: 1,
+      atomics: 'disabled',
+      env: {},
+      execArgv: [],
+      resourceLimits: {
+        maxOldGenerationSizeMb: settings.worker_heap_mb,
+        maxYoungGenerationSizeMb: settings.worker_young_heap_mb,
+        stackSizeMb: settings.worker_stack_mb,
+      },
+    });
+    // a worker that dies between tasks (a plugin's stray timer throwing, say) is replaced by Piscina; log it only
+    this.pool.on('error', (err: unknown) => this.logger.warn(`worker error outside a task: ${(err as Error)?.message ?? err}`));
+  }
+
+  async load(ids: string[]): Promise<LoadReply> {
+    try {
+      return LoadReplySchema.parse(await this.pool.run({ op: 'load', ids }));
+    } catch (err) {
+      const failure = toFailure(err, 'LOAD_FAILED');
+      return ids.map((id) => ({ id, failure }));
+    }
+  }
+
+  async run(segment: Segment): Promise<unknown[]> {
+    const progress = createProgress();
+    const controller = new AbortController();
+    const { timeoutsMs } = segment;
+    let timedOut = -1;
+    let timer: NodeJS.Timeout | undefined;
+    const watch = (delay: number) => {
+      timer = setTimeout(() => {
+        const { running, startedAt } = readProgress(progress);
+        if (running < 0) return watch(timeoutsMs[0]!);
+        const left = startedAt + timeoutsMs[running]! - clock();
+        if (left > 0) return watch(left);
+        timedOut = running;
+        controller.abort();
+      }, Math.max(1, delay));
+    };
+    watch(timeoutsMs[0]!);
+    const task = { op: 'chain' as const, ...segment, timeoutsMs: undefined, progress };
+    try {
+      return (await this.pool.run(task, { signal: controller.signal })) as unknown[];
+    } catch (err) {
+      return this.recover(progress, timedOut, timeoutsMs, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The outcomes logged before the worker was stopped or died, then the failure of the plugin that was running. */
+  private recover(progress: SharedArrayBuffer, timedOut: number, timeoutsMs: number[], err: unknown): unknown[] {
+    const { running, startedAt } = readProgress(progress);
+    const index = timedOut >= 0 ? timedOut : Math.max(running, 0);
+    const ms = running >= 0 ? clock() - startedAt : 0;
+    const failure: Failure = timedOut >= 0
+      ? { code: 'PLUGIN_TIMEOUT', message: timeoutMessage(timeoutsMs[timedOut]!), details: { timeout_ms: timeoutsMs[timedOut]! } }
+      : crashFailure(err, running);
+    const logged = readLoggedOutcomes(progress).slice(0, index);
+    const lost: Failure = { code: 'WORKER_EXITED', message: 'outcome lost when the worker stopped' };
+    while (logged.length < index) logged.push({ ok: false, failure: lost, ms: 0 });
+    return [...logged, { ok: false, failure, ms }];
+  }
+
+  /** Calls every loaded plugin's shutdown once in each worker: all workers join a barrier, so each takes one task. */
+  async shutdownPlugins(): Promise<string[]> {
+    const workers = this.pool.threads.length;
+    const barrier = new SharedArrayBuffer(4);
+    const tasks = Array.from({ length: workers }, () => {
+      const task: ShutdownTask = { op: 'shutdown', barrier, workers };
+      return this.pool.run(task, { signal: AbortSignal.timeout(5000) }).then(
+        (problems) => problems as string[],
+        (err: unknown) => [`shutdown task failed: ${(err as Error)?.message ?? err}`],
+      );
+    });
+    return (await Promise.all(tasks)).flat();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+function crashFailure(err: unknown, running: number): Failure {
+  const code = (err as { code?: string })?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return { code: 'OUT_OF_MEMORY', message: 'worker ran out of memory' };
+  if (running < 0) return toFailure(err, 'POOL_ERROR');
+  if ((err as Error)?.name === 'AbortError') return { code: 'WORKER_EXITED', message: 'run was cancelled' };
+  return toFailure(err, 'WORKER_EXITED');
+}

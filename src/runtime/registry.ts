@@ -1,0 +1,51 @@
+import type { PluginEntry } from './config.js';
+import { conditionsMatch } from './conditions.js';
+import type { HookSpec } from './hooks.js';
+import type { RunnableMode } from './modes.js';
+import type { GlobalContext, JsonObject } from './schemas.js';
+
+export interface RegisteredPlugin {
+  id: string;
+  name: string;
+  mode: RunnableMode;
+  priority: number;
+  timeoutMs: number;
+  entry: PluginEntry;
+  /** hooks the loaded module implements (a superset of the configured ones) */
+  implemented: string[];
+}
+
+/** The enabled plugins, and for each hook the ones registered for it in run order (priority, then config order). */
+export class PluginRegistry {
+  private readonly byName = new Map<string, RegisteredPlugin>();
+  private readonly byHook = new Map<string, RegisteredPlugin[]>();
+
+  constructor(plugins: RegisteredPlugin[]) {
+    for (const plugin of plugins) {
+      this.byName.set(plugin.name, plugin);
+      for (const hook of plugin.entry.hooks) {
+        const list = this.byHook.get(hook) ?? [];
+        list.push(plugin);
+        this.byHook.set(hook, list);
+      }
+    }
+    // Array.prototype.sort is stable, so equal priorities keep config order
+    for (const list of this.byHook.values()) list.sort((a, b) => a.priority - b.priority);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  get(name: string): RegisteredPlugin | undefined {
+    return this.byName.get(name);
+  }
+
+  forHook(hook: string): readonly RegisteredPlugin[] {
+    return this.byHook.get(hook) ?? [];
+  }
+
+  matching(hook: HookSpec, payload: JsonObject, global: GlobalContext): RegisteredPlugin[] {
+    return this.forHook(hook.name).filter((p) => conditionsMatch(p.entry.conditions, hook, payload, global));
+  }
+}

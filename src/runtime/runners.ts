@@ -1,0 +1,27 @@
+import type { GlobalContext, JsonObject } from './schemas.js';
+import type { ChainEntry, LoadReply } from '../sandbox/protocol.js';
+
+/** A consecutive run of plugins of one isolation level, as the executor hands it to that level's runner. */
+export interface Segment {
+  hook: string;
+  payload: JsonObject;
+  global: GlobalContext;
+  plugins: ChainEntry[];
+  timeoutsMs: number[];
+}
+
+/**
+ * Runs a segment and reports one raw outcome per plugin that ran (at least one), in order; the executor parses
+ * each before folding it in. A runner never rejects: a stopped or crashed run is reported as that plugin's
+ * failure, after the outcomes of the plugins that finished before it.
+ */
+export interface Runner {
+  /** loads the given plugins once, reporting each one's implemented hooks or its load failure */
+  load(ids: string[]): Promise<LoadReply>;
+  run(segment: Segment): Promise<unknown[]>;
+  /** calls every loaded plugin's `shutdown`; returns the problems met */
+  shutdownPlugins(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export const timeoutMessage = (ms: number) => `exceeded its timeout of ${ms / 1000} s`;

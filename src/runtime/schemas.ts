@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** Data that crosses a boundary keeps ContextForge's snake_case names. Unknown extra keys are kept. */
+export const JsonObject = z.record(z.string(), z.unknown());
+export type JsonObject = z.infer<typeof JsonObject>;
+
+export const GlobalContextSchema = z.looseObject({
+  request_id: z.string(),
+  user: z.union([z.string(), JsonObject]).nullish(),
+  tenant_id: z.string().nullish(),
+  server_id: z.string().nullish(),
+  state: JsonObject.default({}),
+  metadata: JsonObject.default({}),
+});
+export type GlobalContext = z.infer<typeof GlobalContextSchema>;
+export type GlobalContextInput = z.input<typeof GlobalContextSchema>;
+
+/** What one plugin keeps for one request, from a pre hook to the matching post hook. */
+export const LocalContextSchema = z.object({ state: JsonObject.default({}), metadata: JsonObject.default({}) });
+export type LocalContext = z.infer<typeof LocalContextSchema>;
+
+/** The second argument of a hook function. */
+export type PluginContext = LocalContext & { global_context: GlobalContext };
+
+/** The context table handed back to the caller, keyed by request id + plugin id. */
+export type PluginContextTable = Record<string, PluginContext>;
+
+export const ViolationSchema = z.looseObject({
+  reason: z.string(),
+  description: z.string(),
+  code: z.string(),
+  details: JsonObject.nullish(),
+  mcp_error_code: z.number().int().nullish(),
+  plugin_name: z.string().optional(),
+});
+export type PluginViolation = z.infer<typeof ViolationSchema>;
+
+/** A hook function's return value as a plugin sends it; `undefined` means "continue, no change". */
+export const RawPluginResultSchema = z
+  .looseObject({
+    continue_processing: z.boolean().default(true),
+    modified_payload: z.unknown().nullable().default(null),
+    violation: ViolationSchema.nullable().default(null),
+    metadata: JsonObject.nullable().default({}),
+  })
+  .optional()
+  .nullable();
+
+export interface PluginResult {
+  continue_processing: boolean;
+  modified_payload: unknown;
+  violation: PluginViolation | null;
+  metadata: JsonObject;
+}
+
+export function normalizeResult(raw: z.infer<typeof RawPluginResultSchema>): PluginResult {
+  return {
+    continue_processing: raw?.continue_processing ?? true,
+    modified_payload: raw?.modified_payload ?? null,
+    violation: raw?.violation ?? null,
+    metadata: raw?.metadata ?? {},
+  };
+}

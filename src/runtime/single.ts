@@ -1,0 +1,80 @@
+import { admitGlobalContext, admitPayload } from './admission.js';
+import { PayloadValidationError, PluginError, toPluginError, type Failure } from './errors.js';
+import { passResult, violationError, type ExecutorDeps } from './executor.js';
+import { hookSpec } from './hooks.js';
+import { modeRules } from './modes.js';
+import { parseOutcome } from './outcomes.js';
+import type { RegisteredPlugin } from './registry.js';
+import { normalizeResult, RawPluginResultSchema, type PluginContext, type PluginResult } from './schemas.js';
+
+export interface SingleOptions {
+  payloadAsJson?: boolean;
+  violationsAsExceptions?: boolean;
+}
+
+/**
+ * `invokeHookForPlugin`: exactly one plugin, with its timeout, mode and error rules, but no conditions, ordering
+ * or merging. Its modified payload comes back as the plugin returned it, once it parses with the hook's schema.
+ */
+export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: string, payload: unknown, context: unknown,
+  options: SingleOptions = {}): Promise<PluginResult> {
+  const plugin = deps.registry.get(name);
+  if (!plugin) throw new PluginError({ message: `Unknown plugin ${name}`, plugin_name: name, code: 'UNKNOWN_PLUGIN' });
+  if (!plugin.implemented.includes(hookName)) {
+    throw new PluginError({ message: `Plugin ${name} does not implement ${hookName}`, plugin_name: name, code: 'NOT_IMPLEMENTED' });
+  }
+  const hook = hookSpec(hookName);
+  const current = admitPayload(hook, options.payloadAsJson ? parseJson(hookName, payload) : payload);
+  const isPluginContext = !!context && typeof context === 'object' && 'global_context' in context;
+  const pluginContext = isPluginContext ? (context as PluginContext) : null;
+  const global = admitGlobalContext(hookName, pluginContext ? pluginContext.global_context : context);
+  const raw = await deps.runnerFor(plugin).run({
+    hook: hookName,
+    payload: current,
+    global,
+    plugins: [{ id: plugin.id, mode: plugin.mode, local: { state: pluginContext?.state ?? {}, metadata: pluginContext?.metadata ?? {} } }],
+    timeoutsMs: [plugin.timeoutMs],
+  });
+  const outcome = parseOutcome(raw[0]);
+  if (outcome.ok && pluginContext) {
+    pluginContext.state = outcome.local.state;
+    pluginContext.metadata = outcome.local.metadata;
+  }
+  const checked = outcome.ok ? checkResult(hookName, outcome.result) : { failure: outcome.failure };
+  if ('failure' in checked) {
+    if (modeRules(plugin.mode, deps.failOnPluginError).failsOnError) throw toPluginError(name, hookName, checked.failure);
+    deps.logger.warn(`plugin ${name} failed on ${hookName} (${plugin.mode}, ignored): ${checked.failure.message}`);
+    return passResult();
+  }
+  const result = checked.result;
+  if (result.violation) result.violation = { ...result.violation, plugin_name: name };
+  if (!result.continue_processing && options.violationsAsExceptions && modeRules(plugin.mode, false).mayBlock) {
+    throw violationError(hookName, name, result.violation);
+  }
+  return result;
+}
+
+function checkResult(hookName: string, raw: unknown): { result: PluginResult } | { failure: Failure } {
+  const parsed = RawPluginResultSchema.safeParse(raw);
+  if (!parsed.success) return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${parsed.error.issues[0]?.message}` } };
+  const result = normalizeResult(parsed.data);
+  if (result.modified_payload !== null) {
+    const hook = hookSpec(hookName);
+    const check = (hook.resultSchema ?? hook.payloadSchema).safeParse(result.modified_payload);
+    if (!check.success) {
+      const issue = check.error.issues[0];
+      return { failure: { code: 'INVALID_RESULT', message: `modified_payload does not parse: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` } };
+    }
+    result.modified_payload = check.data;
+  }
+  return { result };
+}
+
+function parseJson(hook: string, payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload;
+  try {
+    return JSON.parse(payload);
+  } catch (err) {
+    throw new PayloadValidationError(hook, [{ path: [], message: `not valid JSON: ${(err as Error).message}` }]);
+  }
+}

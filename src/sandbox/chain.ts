@@ -1,0 +1,101 @@
+import { stepChain, type ChainView, type Log } from '../runtime/chain-step.js';
+import { FailureError, toFailure, type Failure } from '../runtime/errors.js';
+import { hookSpec } from '../runtime/hooks.js';
+import { NotPlainDataError, toPlainData } from '../runtime/plain.js';
+import { policyFor } from '../runtime/policies.js';
+import type { GlobalContext, JsonObject } from '../runtime/schemas.js';
+import type { LoadedPlugin } from './loader.js';
+import type { ChainEntry, Outcome, PoolData } from './protocol.js';
+import { clock } from './progress.js';
+
+export interface ChainRun {
+  hook: string;
+  payload: JsonObject;
+  global: GlobalContext;
+  plugins: ChainEntry[];
+}
+
+/** What differs between running a chain in a worker and inline on the host. */
+export interface ChainHooks {
+  load(id: string): Promise<LoadedPlugin>;
+  nameOf(id: string): string;
+  started(index: number): void;
+  finished(index: number, outcome: Outcome): void;
+  /** wraps one plugin call; inline runs use it to race the plugin's timeout */
+  guard(index: number, call: () => Promise<unknown>): Promise<unknown>;
+}
+
+/**
+ * Runs consecutive plugins of one invocation, folding each outcome with the shared chain step so the next plugin
+ * sees the merged payload, and stops where the host will stop (a block, or a failure its mode does not ignore).
+ * Returns one outcome per plugin that ran.
+ */
+export async function runChain(run: ChainRun, data: PoolData, hooks: ChainHooks): Promise<Outcome[]> {
+  const hook = hookSpec(run.hook);
+  const view: ChainView = {
+    hook,
+    policy: policyFor(hook, data.policy),
+    settings: data.policy,
+    failOnPluginError: data.failOnPluginError,
+    payload: run.payload,
+    modified: false,
+    metadata: {},
+    global: { state: { ...run.global.state }, metadata: { ...run.global.metadata } },
+    decisionPlugin: null,
+  };
+  const quiet: Log = () => {};
+  const outcomes: Outcome[] = [];
+  for (let i = 0; i < run.plugins.length; i++) {
+    const entry = run.plugins[i]!;
+    hooks.started(i);
+    const outcome = await runOne(run.hook, entry, view, run.global, hooks, i);
+    outcomes.push(outcome);
+    if (i < run.plugins.length - 1) hooks.finished(i, outcome);
+    const step = stepChain(view, { name: hooks.nameOf(entry.id), mode: entry.mode }, outcome, quiet);
+    if (step.kind !== 'continue') break;
+  }
+  return outcomes;
+}
+
+async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: GlobalContext, hooks: ChainHooks, index: number): Promise<Outcome> {
+  const start = clock();
+  const ms = () => clock() - start;
+  try {
+    const plugin = await hooks.load(entry.id);
+    if (!plugin.hooks.includes(hook)) {
+      return { ok: false, failure: { code: 'NOT_IMPLEMENTED', message: `plugin does not implement ${hook}` }, ms: ms() };
+    }
+    const context = {
+      state: entry.local.state,
+      metadata: entry.local.metadata,
+      global_context: structuredClone({ ...global, state: view.global.state, metadata: view.global.metadata }),
+    };
+    const raw = await hooks.guard(index, async () => plugin.call(hook, structuredClone(view.payload), context));
+    return {
+      ok: true,
+      result: plain(raw, 'result'),
+      global: { state: plain(context.global_context.state, 'global_context.state') as JsonObject, metadata: plain(context.global_context.metadata, 'global_context.metadata') as JsonObject },
+      local: { state: plain(context.state, 'context.state') as JsonObject, metadata: plain(context.metadata, 'context.metadata') as JsonObject },
+      ms: ms(),
+    };
+  } catch (err) {
+    return { ok: false, failure: describe(err), ms: ms() };
+  }
+}
+
+function plain(value: unknown, what: string): unknown {
+  try {
+    return toPlainData(value, what);
+  } catch (err) {
+    if (err instanceof NotPlainDataError) throw new InvalidResult(err.message);
+    throw err;
+  }
+}
+
+class InvalidResult extends Error {}
+
+function describe(err: unknown): Failure {
+  if (err instanceof FailureError) return err.failure;
+  if (err instanceof InvalidResult) return { code: 'INVALID_RESULT', message: `invalid result: ${err.message}` };
+  return toFailure(err);
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { Capabilities } from '../runtime/config.js';
+import type { PolicySettings } from '../runtime/policies.js';
+import { JsonObject, LocalContextSchema, type GlobalContext, type LocalContext } from '../runtime/schemas.js';
+import type { RunnableMode } from '../runtime/modes.js';
+
+/** What a worker knows of a plugin; sent once per pool as workerData, so a task only carries plugin ids. */
+export interface PluginDefinition {
+  id: string;
+  name: string;
+  modulePath: string;
+  isolation: 'worker' | 'inline';
+  config: JsonObject;
+  capabilities: Capabilities;
+  /** values of the granted env names: workers start with an empty environment */
+  envValues: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface PoolData {
+  plugins: PluginDefinition[];
+  policy: PolicySettings;
+  failOnPluginError: boolean;
+}
+
+export interface ChainEntry {
+  id: string;
+  mode: RunnableMode;
+  local: LocalContext;
+}
+
+export interface ChainTask {
+  op: 'chain';
+  hook: string;
+  payload: JsonObject;
+  global: GlobalContext;
+  plugins: ChainEntry[];
+  /** progress and outcome log, read by the host when it has to stop the worker mid-run */
+  progress: SharedArrayBuffer;
+}
+
+export interface LoadTask {
+  op: 'load';
+  ids: string[];
+}
+
+export interface ShutdownTask {
+  op: 'shutdown';
+  /** every worker joins the barrier first, so each worker gets exactly one shutdown task */
+  barrier: SharedArrayBuffer;
+  workers: number;
+}
+
+export type WorkerTask = ChainTask | LoadTask | ShutdownTask;
+
+export const FailureSchema = z.object({
+  message: z.string().max(10_000),
+  code: z.enum(['PLUGIN_ERROR', 'PLUGIN_TIMEOUT', 'WORKER_EXITED', 'OUT_OF_MEMORY', 'INVALID_RESULT', 'NOT_IMPLEMENTED',
+    'LOAD_FAILED', 'UNKNOWN_PLUGIN', 'POOL_ERROR']),
+  details: JsonObject.optional(),
+});
+
+const LogLine = z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() });
+
+/** One plugin's run as the worker reports it; the host parses it before merging anything. */
+export const OutcomeSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    result: z.unknown(),
+    global: z.object({ state: JsonObject, metadata: JsonObject }).nullable(),
+    local: LocalContextSchema,
+    ms: z.number(),
+    logs: z.array(LogLine).optional(),
+  }),
+  z.object({ ok: z.literal(false), failure: FailureSchema, ms: z.number(), logs: z.array(LogLine).optional() }),
+]);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const LoadReplySchema = z.array(z.union([
+  z.object({ id: z.string(), hooks: z.array(z.string()) }),
+  z.object({ id: z.string(), failure: FailureSchema }),
+]));
+export type LoadReply = z.infer<typeof LoadReplySchema>;
