@@ -1,0 +1,66 @@
+import { FailureError, toFailure } from '../runtime/errors.js';
+import { runChain } from './chain.js';
+import { loadedPlugins, loadPlugin } from './loader.js';
+import { ProgressWriter } from './progress.js';
+import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, ShutdownTask, WorkerTask } from './protocol.js';
+
+/**
+ * What a worker does with a task, wherever the worker lives (a Piscina thread, or a child process). Plugin code
+ * is only ever loaded inside a task, under that task's error handling.
+ */
+export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unknown> {
+  const definitions = new Map<string, PluginDefinition>(data.plugins.map((p) => [p.id, p]));
+  const definition = (id: string): PluginDefinition => {
+    const def = definitions.get(id);
+    if (!def) throw new FailureError({ code: 'UNKNOWN_PLUGIN', message: `no plugin with id ${id} in this pool` });
+    return def;
+  };
+  return (task) => {
+    switch (task.op) {
+      case 'chain':
+        return chain(task, data, definitions, definition);
+      case 'load':
+        return load(task, definition);
+      case 'shutdown':
+        return shutdown(task);
+    }
+  };
+}
+
+function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginDefinition>, definition: (id: string) => PluginDefinition) {
+  const progress = new ProgressWriter(task.progress);
+  return runChain(task, data, {
+    load: (id) => loadPlugin(definition(id)),
+    nameOf: (id) => definitions.get(id)?.name ?? id,
+    started: (i) => progress.started(i),
+    finished: (_i, outcome) => progress.finished(outcome),
+    guard: (_i, call) => call(),
+  });
+}
+
+async function load(task: LoadTask, definition: (id: string) => PluginDefinition): Promise<LoadReply> {
+  return Promise.all(task.ids.map(async (id) => {
+    try {
+      const plugin = await loadPlugin(definition(id));
+      return { id, hooks: plugin.hooks };
+    } catch (err) {
+      return { id, failure: err instanceof FailureError ? err.failure : toFailure(err, 'LOAD_FAILED') };
+    }
+  }));
+}
+
+async function shutdown(task: ShutdownTask): Promise<string[]> {
+  const arrived = new Int32Array(task.barrier);
+  Atomics.add(arrived, 0, 1);
+  const deadline = Date.now() + 1000;
+  while (Atomics.load(arrived, 0) < task.workers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  const problems: string[] = [];
+  for (const loading of loadedPlugins()) {
+    try {
+      await (await loading).shutdown();
+    } catch (err) {
+      problems.push((err as Error)?.message ?? String(err));
+    }
+  }
+  return problems;
+}
