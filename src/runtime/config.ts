@@ -36,6 +36,8 @@ export const CapabilitiesSchema = z.strictObject({
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')).default([]),
   clock: z.boolean().default(false),
   random: z.boolean().default(false),
+  /** the manager's shared store (sandbox plugins only; a worker-isolation plugin always has it) */
+  store: z.boolean().default(false),
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
@@ -52,7 +54,7 @@ export const PluginEntrySchema = z.strictObject({
   isolation: IsolationSchema.default(DEFAULT_ISOLATION),
   conditions: z.array(ConditionSchema).default([]),
   config: z.record(z.string(), z.unknown()).default({}),
-  capabilities: CapabilitiesSchema.default({ fetch: [], env: [], clock: false, random: false }),
+  capabilities: CapabilitiesSchema.default({ fetch: [], env: [], clock: false, random: false, store: false }),
   // descriptive ContextForge fields, accepted so its configs load unchanged
   description: z.string().optional(),
   author: z.string().optional(),

@@ -3,6 +3,7 @@ import { timeoutMessage, type Runner, type Segment } from './runners.js';
 import { runChain } from '../sandbox/chain.js';
 import { forgetPlugin, loadPlugin } from '../sandbox/loader.js';
 import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
+import { storeFor, type Store } from './store.js';
 
 /**
  * Runs trusted plugins on the host's event loop, with the same chain runner as a worker. Its timeout can only
@@ -11,14 +12,19 @@ import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
 export class InlineRunner implements Runner {
   private readonly definitions: Map<string, PluginDefinition>;
 
-  constructor(private readonly data: PoolData) {
+  constructor(private readonly data: PoolData, private readonly store: Store) {
     this.definitions = new Map(data.plugins.map((p) => [p.id, p]));
+  }
+
+  private open(id: string) {
+    const def = this.definitions.get(id)!;
+    return loadPlugin(def, { store: storeFor(this.store, def.name) });
   }
 
   async load(ids: string[]) {
     return Promise.all(ids.map(async (id) => {
       try {
-        return { id, hooks: (await loadPlugin(this.definitions.get(id)!)).hooks };
+        return { id, hooks: (await this.open(id)).hooks };
       } catch (err) {
         return { id, failure: (err as FailureError).failure };
       }
@@ -27,7 +33,7 @@ export class InlineRunner implements Runner {
 
   run(segment: Segment): Promise<unknown[]> {
     return runChain(segment, this.data, {
-      load: (id) => loadPlugin(this.definitions.get(id)!),
+      load: (id) => this.open(id),
       nameOf: (id) => this.definitions.get(id)?.name ?? id,
       started: () => {},
       finished: () => {},
@@ -39,7 +45,7 @@ export class InlineRunner implements Runner {
     const problems: string[] = [];
     for (const def of this.definitions.values()) {
       try {
-        await (await loadPlugin(def)).shutdown();
+        await (await this.open(def.id)).shutdown();
       } catch (err) {
         problems.push(`${def.name}: ${(err as Error)?.message ?? err}`);
       }

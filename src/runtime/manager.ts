@@ -9,6 +9,7 @@ import type { PolicySettings } from './policies.js';
 import { PoolRunner } from './pool-runner.js';
 import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
+import { MemoryStore, StoreServer, type Store } from './store.js';
 import type { PluginResult } from './schemas.js';
 import { invokeSingle, type SingleOptions } from './single.js';
 import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
@@ -22,9 +23,11 @@ export interface ManagerOptions {
   defaultHookPolicy?: 'allow' | 'deny';
   tracerProvider?: TracerProvider;
   logger?: Logger;
+  /** the shared store plugins count in (e.g. a rate limiter); an in-memory one per manager by default */
+  store?: Store;
 }
 
-type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[] } | { kind: 'closed' };
+type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer } | { kind: 'closed' };
 
 export class PluginManager {
   private state: State = { kind: 'new' };
@@ -68,10 +71,15 @@ export class PluginManager {
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
     const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, timeoutMs) }));
+    const store = this.options.store ?? new MemoryStore();
+    const storeServer = new StoreServer(`cordon-store-${randomUUID()}`, store, this.logger);
     const runners = new Map<string, Runner>();
     for (const isolation of new Set(plugins.map((p) => p.entry.isolation))) {
-      const data: PoolData = { plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy, failOnPluginError: settings.fail_on_plugin_error };
-      runners.set(isolation, isolation === 'inline' ? new InlineRunner(data) : new PoolRunner(data, settings, this.logger));
+      const data: PoolData = {
+        plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy,
+        failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer.channelName,
+      };
+      runners.set(isolation, isolation === 'inline' ? new InlineRunner(data, store) : new PoolRunner(data, settings, this.logger));
     }
     try {
       const implemented = await loadAll(plugins, runners);
@@ -88,9 +96,10 @@ export class PluginManager {
         logger: this.logger,
         tracer: tracerFrom(this.options.tracerProvider),
       };
-      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()] };
+      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer };
     } catch (err) {
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
+      storeServer.close();
       throw err;
     }
   }
@@ -119,11 +128,12 @@ export class PluginManager {
       this.state = { kind: 'closed' };
       return;
     }
-    const { runners } = this.state;
+    const { runners, storeServer } = this.state;
     this.state = { kind: 'closed' };
     const problems = (await Promise.all(runners.map((r) => r.shutdownPlugins()))).flat();
     for (const problem of problems) this.logger.warn(`plugin shutdown: ${problem}`);
     await Promise.all(runners.map((r) => r.close()));
+    storeServer.close();
   }
 
   private ready(): Extract<State, { kind: 'ready' }> {

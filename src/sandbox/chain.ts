@@ -73,7 +73,7 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
     const raw = await hooks.guard(index, async () => plugin.call(hook, structuredClone(view.payload), context));
     return {
       ok: true,
-      result: plain(raw, 'result'),
+      result: plain(raw, 'result') ?? null,
       global: { state: plain(context.global_context.state, 'global_context.state') as JsonObject, metadata: plain(context.global_context.metadata, 'global_context.metadata') as JsonObject },
       local: { state: plain(context.state, 'context.state') as JsonObject, metadata: plain(context.metadata, 'context.metadata') as JsonObject },
       ms: ms(),

@@ -1,6 +1,7 @@
 import { FailureError, toFailure } from '../runtime/errors.js';
 import { runChain } from './chain.js';
-import { loadedPlugins, loadPlugin } from './loader.js';
+import { loadedPlugins, loadPlugin, type LoadedPlugin } from './loader.js';
+import { StoreClient } from './store-client.js';
 import { ProgressWriter } from './progress.js';
 import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, ShutdownTask, WorkerTask } from './protocol.js';
 
@@ -10,27 +11,28 @@ import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, Shutdo
  */
 export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unknown> {
   const definitions = new Map<string, PluginDefinition>(data.plugins.map((p) => [p.id, p]));
-  const definition = (id: string): PluginDefinition => {
+  const store = new StoreClient(data.storeChannel);
+  const open = (id: string): Promise<LoadedPlugin> => {
     const def = definitions.get(id);
-    if (!def) throw new FailureError({ code: 'UNKNOWN_PLUGIN', message: `no plugin with id ${id} in this pool` });
-    return def;
+    if (!def) return Promise.reject(new FailureError({ code: 'UNKNOWN_PLUGIN', message: `no plugin with id ${id} in this pool` }));
+    return loadPlugin(def, { store: store.forPlugin(def.name) });
   };
   return (task) => {
     switch (task.op) {
       case 'chain':
-        return chain(task, data, definitions, definition);
+        return chain(task, data, definitions, open);
       case 'load':
-        return load(task, definition);
+        return load(task, open);
       case 'shutdown':
         return shutdown(task);
     }
   };
 }
 
-function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginDefinition>, definition: (id: string) => PluginDefinition) {
+function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginDefinition>, open: (id: string) => Promise<LoadedPlugin>) {
   const progress = new ProgressWriter(task.progress);
   return runChain(task, data, {
-    load: (id) => loadPlugin(definition(id)),
+    load: open,
     nameOf: (id) => definitions.get(id)?.name ?? id,
     started: (i) => progress.started(i),
     finished: (_i, outcome) => progress.finished(outcome),
@@ -38,10 +40,10 @@ function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginD
   });
 }
 
-async function load(task: LoadTask, definition: (id: string) => PluginDefinition): Promise<LoadReply> {
+async function load(task: LoadTask, open: (id: string) => Promise<LoadedPlugin>): Promise<LoadReply> {
   return Promise.all(task.ids.map(async (id) => {
     try {
-      const plugin = await loadPlugin(definition(id));
+      const plugin = await open(id);
       return { id, hooks: plugin.hooks };
     } catch (err) {
       return { id, failure: err instanceof FailureError ? err.failure : toFailure(err, 'LOAD_FAILED') };

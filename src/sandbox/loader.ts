@@ -1,6 +1,12 @@
 import { pathToFileURL } from 'node:url';
 import { FailureError, toFailure } from '../runtime/errors.js';
 import type { PluginDefinition } from './protocol.js';
+import type { StoreCapability } from './store-client.js';
+
+/** What a plugin's factory receives as its second argument. */
+export interface PluginGrants {
+  store?: StoreCapability;
+}
 
 /** A plugin's hooks object as the chain runner calls it. */
 export interface LoadedPlugin {
@@ -12,10 +18,10 @@ export interface LoadedPlugin {
 const cache = new Map<string, Promise<LoadedPlugin>>();
 
 /** Loads each plugin once per thread; a failed load is remembered, so every task reports the same error. */
-export function loadPlugin(def: PluginDefinition): Promise<LoadedPlugin> {
+export function loadPlugin(def: PluginDefinition, grants: PluginGrants): Promise<LoadedPlugin> {
   let loaded = cache.get(def.id);
   if (!loaded) {
-    loaded = importPlugin(def);
+    loaded = importPlugin(def, grants);
     cache.set(def.id, loaded);
   }
   return loaded;
@@ -29,7 +35,7 @@ export function loadedPlugins(): Iterable<Promise<LoadedPlugin>> {
   return cache.values();
 }
 
-async function importPlugin(def: PluginDefinition): Promise<LoadedPlugin> {
+async function importPlugin(def: PluginDefinition, grants: PluginGrants): Promise<LoadedPlugin> {
   let exported: unknown;
   try {
     const module = await import(pathToFileURL(def.modulePath).href);
@@ -37,14 +43,17 @@ async function importPlugin(def: PluginDefinition): Promise<LoadedPlugin> {
   } catch (err) {
     throw new FailureError({ ...toFailure(err, 'LOAD_FAILED'), message: `cannot load ${def.modulePath}: ${(err as Error)?.message ?? err}` });
   }
-  return instantiate(def, exported);
+  return instantiate(def, exported, grants);
 }
 
-/** The default export is a hooks object or a function of the plugin's config returning one (sync or async). */
-export async function instantiate(def: Pick<PluginDefinition, 'name' | 'config'>, exported: unknown): Promise<LoadedPlugin> {
+/**
+ * The default export is a hooks object or a function of the plugin's config returning one (sync or async); the
+ * function's second argument holds the capabilities the runtime grants beyond plain JavaScript (the store).
+ */
+export async function instantiate(def: Pick<PluginDefinition, 'name' | 'config'>, exported: unknown, grants: PluginGrants): Promise<LoadedPlugin> {
   let instance: unknown;
   try {
-    instance = typeof exported === 'function' ? await exported(def.config) : exported;
+    instance = typeof exported === 'function' ? await exported(def.config, grants) : exported;
   } catch (err) {
     throw new FailureError({ ...toFailure(err, 'LOAD_FAILED'), message: `plugin ${def.name} failed to start: ${(err as Error)?.message ?? err}` });
   }

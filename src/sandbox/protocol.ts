@@ -21,6 +21,8 @@ export interface PoolData {
   plugins: PluginDefinition[];
   policy: PolicySettings;
   failOnPluginError: boolean;
+  /** the BroadcastChannel on which the manager's StoreServer answers */
+  storeChannel: string;
 }
 
 export interface ChainEntry {
