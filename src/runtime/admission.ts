@@ -1,6 +1,6 @@
 import { PayloadSizeError, PayloadValidationError, zodIssues } from './errors.js';
 import type { HookSpec } from './hooks.js';
-import { jsonBytes, NotPlainDataError, toPlainData } from './plain.js';
+import { assertPlainData, jsonBytes, NotPlainDataError } from './plain.js';
 import { GlobalContextSchema, type GlobalContext, type JsonObject } from './schemas.js';
 
 /** Parses a caller's payload with its hook's schema; the error holds the zod path. */
@@ -32,7 +32,7 @@ export function admitGlobalContext(hook: string, global: unknown): GlobalContext
 
 function plainOrThrow(hook: string, value: unknown, what: string): void {
   try {
-    toPlainData(value, what);
+    assertPlainData(value, what);
   } catch (err) {
     if (err instanceof NotPlainDataError) throw new PayloadValidationError(hook, [{ path: [what], message: err.message }]);
     throw err;

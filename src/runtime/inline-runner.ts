@@ -36,8 +36,8 @@ export class InlineRunner implements Runner {
       load: (id) => this.open(id),
       nameOf: (id) => this.definitions.get(id)?.name ?? id,
       started: () => {},
-      finished: () => {},
-      guard: (i, call) => withTimeout(call(), segment.timeoutsMs[i]!),
+      finished: () => true,
+      guard: (i, pending) => withTimeout(Promise.resolve(pending), segment.timeoutsMs[i]!),
     });
   }
 

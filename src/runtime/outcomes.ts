@@ -1,10 +1,11 @@
-import { toPlainData } from './plain.js';
+import { assertPlainData } from './plain.js';
 import { OutcomeSchema, type Outcome } from '../sandbox/protocol.js';
 
 /** The host's reading of one outcome a runner reported: plain data, parsed, or else a failure of that plugin. */
 export function parseOutcome(raw: unknown): Outcome {
   try {
-    const parsed = OutcomeSchema.safeParse(toPlainData(raw, 'outcome'));
+    assertPlainData(raw, 'outcome', true);
+    const parsed = OutcomeSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     return invalid(`${issue?.path.join('.') || '(root)'}: ${issue?.message}`);

@@ -1,53 +1,78 @@
 /**
- * Rebuilds a value as plain JSON-like data: only null, booleans, finite numbers, strings, arrays and plain objects
- * survive. Anything else (functions, class instances, Maps, symbols, cycles) is an error naming the path, and
- * `__proto__` keys are dropped, so nothing that crosses from a plugin can carry code or a prototype into a merge.
+ * Plain data is what may cross from a plugin into a merge: null, booleans, finite numbers, strings, arrays and
+ * plain objects, with no `__proto__` keys. Anything else (functions, class instances, Maps, symbols, cycles) is
+ * an error naming the path, so nothing that crosses can carry code or a prototype into the host's objects.
  */
 export class NotPlainDataError extends Error {}
 
+/** Deep enough for any real payload; a cycle also ends here, which spares a visited-set on the hot path. */
 const MAX_DEPTH = 200;
 
+/** Rebuilds a value as plain data (invoking any getters once, in the realm that owns them). */
 export function toPlainData(value: unknown, path = '$'): unknown {
-  return copy(value, path, 0, new Set());
+  return copy(value, path, 0);
 }
 
-function copy(value: unknown, path: string, depth: number, seen: Set<object>): unknown {
+/**
+ * Checks data in place, without the cost of a copy on the host's hot path. With `stripProto` (for data that
+ * arrived from a worker by structured cloning, so it has no getters) own `__proto__` keys are deleted; a
+ * caller's own objects are only read.
+ */
+export function assertPlainData(value: unknown, path = '$', stripProto = false): void {
+  check(value, path, 0, stripProto);
+}
+
+function scalar(value: unknown, path: string): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return value;
+    case 'undefined':
+      return true;
     case 'number':
       if (!Number.isFinite(value)) throw new NotPlainDataError(`${path} is not a finite number`);
-      return value;
-    case 'undefined':
-      return undefined;
+      return true;
     case 'object':
-      break;
+      return value === null;
     default:
       throw new NotPlainDataError(`${path} is a ${typeof value}, not plain data`);
   }
-  if (value === null) return null;
-  if (depth > MAX_DEPTH) throw new NotPlainDataError(`${path} is nested deeper than ${MAX_DEPTH}`);
-  if (seen.has(value)) throw new NotPlainDataError(`${path} is a cycle`);
-  seen.add(value);
-  let out: unknown;
-  if (Array.isArray(value)) {
-    out = value.map((item, i) => copy(item, `${path}[${i}]`, depth + 1, seen) ?? null);
-  } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      throw new NotPlainDataError(`${path} is not a plain object`);
-    }
-    const obj: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      if (key === '__proto__') continue;
-      const item = copy((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, seen);
-      if (item !== undefined) obj[key] = item;
-    }
-    out = obj;
+}
+
+function container(value: object, path: string, depth: number): 'array' | 'object' {
+  if (depth > MAX_DEPTH) throw new NotPlainDataError(`${path} is nested deeper than ${MAX_DEPTH} (or is a cycle)`);
+  if (Array.isArray(value)) return 'array';
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new NotPlainDataError(`${path} is not a plain object`);
+  return 'object';
+}
+
+function copy(value: unknown, path: string, depth: number): unknown {
+  if (scalar(value, path)) return value;
+  const obj = value as Record<string, unknown>;
+  if (container(obj, path, depth) === 'array') {
+    return (obj as unknown as unknown[]).map((item, i) => copy(item, `${path}[${i}]`, depth + 1) ?? null);
   }
-  seen.delete(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    if (key === '__proto__') continue;
+    const item = copy(obj[key], path + '.' + key, depth + 1);
+    if (item !== undefined) out[key] = item;
+  }
   return out;
+}
+
+function check(value: unknown, path: string, depth: number, strip: boolean): void {
+  if (scalar(value, path)) return;
+  const obj = value as Record<string, unknown>;
+  if (container(obj, path, depth) === 'array') {
+    const list = obj as unknown as unknown[];
+    for (let i = 0; i < list.length; i++) check(list[i], path, depth + 1, strip);
+    return;
+  }
+  for (const key of Object.keys(obj)) {
+    if (key === '__proto__' && strip) delete obj[key];
+    else check(obj[key], path, depth + 1, strip);
+  }
 }
 
 /** Structural equality of two plain-data values (key order ignored). */

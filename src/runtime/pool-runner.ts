@@ -3,7 +3,7 @@ import { toFailure, type Failure } from './errors.js';
 import type { Logger } from './observability.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
 import type { PluginSettings } from './config.js';
-import { clock, createProgress, readLoggedOutcomes, readProgress } from '../sandbox/progress.js';
+import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../sandbox/progress.js';
 import type { LoadReply, PoolData, ShutdownTask } from '../sandbox/protocol.js';
 import { LoadReplySchema } from '../sandbox/protocol.js';
 
@@ -16,6 +16,7 @@ const WORKER_FILE = new URL('../sandbox/worker.js', import.meta.url).href;
  */
 export class PoolRunner implements Runner {
   private readonly pool: Piscina;
+  private readonly buffers = new ProgressBuffers();
 
   constructor(data: PoolData, settings: PluginSettings, private readonly logger: Logger) {
     this.pool = new Piscina({
@@ -48,7 +49,7 @@ export class PoolRunner implements Runner {
   }
 
   async run(segment: Segment): Promise<unknown[]> {
-    const progress = createProgress();
+    const progress = this.buffers.acquire();
     const controller = new AbortController();
     const { timeoutsMs } = segment;
     let timedOut = -1;
@@ -64,9 +65,11 @@ export class PoolRunner implements Runner {
       }, Math.max(1, delay));
     };
     watch(timeoutsMs[0]!);
-    const task = { op: 'chain' as const, ...segment, timeoutsMs: undefined, progress };
+    const { timeoutsMs: _, ...rest } = segment;
     try {
-      return (await this.pool.run(task, { signal: controller.signal })) as unknown[];
+      const outcomes = (await this.pool.run({ op: 'chain', ...rest, progress }, { signal: controller.signal })) as unknown[];
+      this.buffers.release(progress);
+      return outcomes;
     } catch (err) {
       return this.recover(progress, timedOut, timeoutsMs, err);
     } finally {

@@ -20,9 +20,10 @@ export interface ChainHooks {
   load(id: string): Promise<LoadedPlugin>;
   nameOf(id: string): string;
   started(index: number): void;
-  finished(index: number, outcome: Outcome): void;
-  /** wraps one plugin call; inline runs use it to race the plugin's timeout */
-  guard(index: number, call: () => Promise<unknown>): Promise<unknown>;
+  /** false: the outcome could not be kept for recovery, so the run must end after this plugin */
+  finished(index: number, outcome: Outcome): boolean;
+  /** wraps one plugin call's result; inline runs use it to race the plugin's timeout */
+  guard?(index: number, pending: unknown): Promise<unknown>;
 }
 
 /**
@@ -50,7 +51,8 @@ export async function runChain(run: ChainRun, data: PoolData, hooks: ChainHooks)
     hooks.started(i);
     const outcome = await runOne(run.hook, entry, view, run.global, hooks, i);
     outcomes.push(outcome);
-    if (i < run.plugins.length - 1) hooks.finished(i, outcome);
+    const last = i === run.plugins.length - 1;
+    if (!last && !hooks.finished(i, outcome)) break;
     const step = stepChain(view, { name: hooks.nameOf(entry.id), mode: entry.mode }, outcome, quiet);
     if (step.kind !== 'continue') break;
   }
@@ -68,9 +70,10 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
     const context = {
       state: entry.local.state,
       metadata: entry.local.metadata,
-      global_context: structuredClone({ ...global, state: view.global.state, metadata: view.global.metadata }),
+      global_context: toPlainData({ ...global, state: view.global.state, metadata: view.global.metadata }) as GlobalContext,
     };
-    const raw = await hooks.guard(index, async () => plugin.call(hook, structuredClone(view.payload), context));
+    const pending = plugin.call(hook, structuredClone(view.payload), context);
+    const raw = await (hooks.guard ? hooks.guard(index, pending) : pending);
     return {
       ok: true,
       result: plain(raw, 'result') ?? null,

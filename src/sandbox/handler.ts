@@ -36,7 +36,6 @@ function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginD
     nameOf: (id) => definitions.get(id)?.name ?? id,
     started: (i) => progress.started(i),
     finished: (_i, outcome) => progress.finished(outcome),
-    guard: (_i, call) => call(),
   });
 }
 

@@ -1,21 +1,18 @@
-import { deserialize, serialize } from 'node:v8';
 
 /**
  * A batched run's shared progress record. The worker notes which plugin is running and since when, and logs each
  * finished plugin's outcome; the host reads it only when it has to stop the worker mid-run (a timeout, a crash),
  * so the outcomes of the plugins that finished before are not lost. Layout: Int32 [0] running index, [1] logged
  * outcomes, [2] bytes used; Float64 [2] start time (epoch ms); outcome records from byte HEADER.
+ *
+ * Buffers have a fixed size and are reused (allocating shared memory per task cost more than the whole chain);
+ * when an outcome does not fit, the worker ends its run there and the host dispatches the rest in a new task.
  */
 const HEADER = 32;
-const MAX_LOG_BYTES = 256 << 20;
-
-export function createProgress(): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(HEADER, { maxByteLength: HEADER + MAX_LOG_BYTES });
-  new Int32Array(buffer, 0, 3)[0] = -1;
-  return buffer;
-}
+export const PROGRESS_BYTES = 64 * 1024;
 
 const now = () => performance.timeOrigin + performance.now();
+const encoder = new TextEncoder();
 
 export class ProgressWriter {
   private readonly ints: Int32Array;
@@ -30,18 +27,39 @@ export class ProgressWriter {
     Atomics.store(this.ints, 0, index);
   }
 
-  /** Logs an outcome for recovery; a record that does not fit is left out and the host reports it as lost. */
-  finished(outcome: unknown): void {
-    const bytes = serialize(outcome);
+  /**
+   * Logs an outcome (plain data, so JSON is exact and cheaper than v8.serialize) for recovery; false when it does
+   * not fit, and the run must end after this plugin.
+   */
+  finished(outcome: unknown): boolean {
     const used = Atomics.load(this.ints, 2);
-    const end = HEADER + used + 4 + bytes.length;
-    if (end > this.buffer.maxByteLength) return;
-    if (end > this.buffer.byteLength) this.buffer.grow(Math.min(this.buffer.maxByteLength, Math.max(end, this.buffer.byteLength * 2)));
-    const view = new DataView(this.buffer);
-    view.setUint32(HEADER + used, bytes.length, true);
-    new Uint8Array(this.buffer, HEADER + used + 4, bytes.length).set(bytes);
-    Atomics.store(this.ints, 2, used + 4 + bytes.length);
+    const room = this.buffer.byteLength - HEADER - used - 4;
+    const json = JSON.stringify(outcome);
+    if (json.length * 3 > room && Buffer.byteLength(json) > room) return false;
+    const { written } = encoder.encodeInto(json, new Uint8Array(this.buffer, HEADER + used + 4, room));
+    new DataView(this.buffer).setUint32(HEADER + used, written, true);
+    Atomics.store(this.ints, 2, used + 4 + written);
     Atomics.add(this.ints, 1, 1);
+    return true;
+  }
+}
+
+/** The host's side: a free list of buffers, and what it reads from one. */
+export class ProgressBuffers {
+  private readonly free: SharedArrayBuffer[] = [];
+
+  acquire(): SharedArrayBuffer {
+    const buffer = this.free.pop() ?? new SharedArrayBuffer(PROGRESS_BYTES);
+    const ints = new Int32Array(buffer, 0, 3);
+    ints[0] = -1;
+    ints[1] = 0;
+    ints[2] = 0;
+    return buffer;
+  }
+
+  /** Only a buffer whose worker has answered is reused: a stopped worker may still be writing for a moment. */
+  release(buffer: SharedArrayBuffer): void {
+    if (this.free.length < 256) this.free.push(buffer);
   }
 }
 
@@ -52,21 +70,19 @@ export interface ProgressSnapshot {
 }
 
 export function readProgress(buffer: SharedArrayBuffer): ProgressSnapshot {
-  const ints = new Int32Array(buffer, 0, 3);
-  const running = Atomics.load(ints, 0);
+  const running = Atomics.load(new Int32Array(buffer, 0, 3), 0);
   return { running, startedAt: new Float64Array(buffer, 16, 1)[0]! };
 }
 
 /** The outcomes the worker logged, in order; raw data, to be parsed by the caller. */
 export function readLoggedOutcomes(buffer: SharedArrayBuffer): unknown[] {
-  const ints = new Int32Array(buffer, 0, 3);
-  const count = Atomics.load(ints, 1);
+  const count = Atomics.load(new Int32Array(buffer, 0, 3), 1);
   const out: unknown[] = [];
   const view = new DataView(buffer);
   let offset = HEADER;
   for (let i = 0; i < count; i++) {
     const length = view.getUint32(offset, true);
-    out.push(deserialize(new Uint8Array(buffer.slice(offset + 4, offset + 4 + length))));
+    out.push(JSON.parse(Buffer.from(buffer, offset + 4, length).toString('utf8')));
     offset += 4 + length;
   }
   return out;
