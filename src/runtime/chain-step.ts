@@ -1,6 +1,6 @@
 import type { Failure } from './errors.js';
 import type { HookSpec } from './hooks.js';
-import { modeRules, type RunnableMode } from './modes.js';
+import { modeRules, type OnError, type RunnableMode } from './modes.js';
 import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
 import { normalizeResult, RawPluginResultSchema, type JsonObject, type PluginResult, type PluginViolation } from './schemas.js';
 import type { Outcome } from '../sandbox/protocol.js';
@@ -24,28 +24,39 @@ export interface ChainView {
 }
 
 export type Step =
-  | { kind: 'continue'; result: PluginResult | null }
+  /** `disable`: the plugin failed and its `on_error` takes it out of the chain from now on */
+  | { kind: 'continue'; result: PluginResult | null; disable?: boolean }
   | { kind: 'block'; result: PluginResult; violation: PluginViolation | null }
   | { kind: 'fail'; failure: Failure };
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
-export function stepChain(view: ChainView, plugin: { name: string; mode: RunnableMode }, outcome: Outcome, log: Log): Step {
-  const rules = modeRules(plugin.mode, view.failOnPluginError);
+export interface StepPlugin {
+  name: string;
+  mode: RunnableMode;
+  onError?: OnError | undefined;
+}
+
+export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome, log: Log): Step {
+  const rules = modeRules(plugin.mode, plugin.onError, view.failOnPluginError);
   const failure = outcome.ok ? parseResult(outcome.result) : { failure: outcome.failure };
   if ('failure' in failure) {
-    if (rules.failsOnError) return { kind: 'fail', failure: failure.failure };
-    log('warn', `plugin ${plugin.name} failed on ${view.hook.name} (${plugin.mode}, continuing): ${failure.failure.message}`);
-    return { kind: 'continue', result: null };
+    if (rules.onError === 'fail') return { kind: 'fail', failure: failure.failure };
+    log('warn', `plugin ${plugin.name} failed on ${view.hook.name} (${plugin.mode}, on_error ${rules.onError}): ${failure.failure.message}`);
+    return { kind: 'continue', result: null, ...(rules.onError === 'disable' ? { disable: true } : {}) };
   }
   const result = failure.result;
-  const merge = applyModification(view.hook, view.policy, view.payload, result.modified_payload, view.settings.maxPayloadBytes);
-  if (merge.accepted) {
-    view.payload = merge.payload;
-    view.modified = true;
-    view.decisionPlugin = plugin.name;
-  } else if (merge.rejected) {
-    log('warn', `modification by plugin ${plugin.name} on ${view.hook.name} dropped: ${merge.rejected}`);
+  if (rules.mayModify) {
+    const merge = applyModification(view.hook, view.policy, view.payload, result.modified_payload, view.settings.maxPayloadBytes);
+    if (merge.accepted) {
+      view.payload = merge.payload;
+      view.modified = true;
+      view.decisionPlugin = plugin.name;
+    } else if (merge.rejected) {
+      log('warn', `modification by plugin ${plugin.name} on ${view.hook.name} dropped: ${merge.rejected}`);
+    }
+  } else if (result.modified_payload !== null) {
+    log('debug', `plugin ${plugin.name} (${plugin.mode}) may not modify ${view.hook.name}; its modification is discarded`);
   }
   mergeMetadata(view.metadata, result.metadata);
   if (rules.mergesGlobal && outcome.ok && outcome.global) {

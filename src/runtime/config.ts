@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, zodIssues, type ConfigIssue } from './errors.js';
-import { ModeSchema } from './modes.js';
+import { ModeSchema, OnErrorSchema } from './modes.js';
 import { interpolateEnv } from './interpolate.js';
 import { resolveKinds } from './kinds.js';
 
@@ -50,7 +50,11 @@ export const PluginEntrySchema = z.strictObject({
   kind: z.string().min(1),
   hooks: z.array(z.string().min(1)).min(1),
   mode: ModeSchema.default('enforce'),
+  /** what a failure costs; default from the mode */
+  on_error: OnErrorSchema.optional(),
   priority: z.number().int().default(100),
+  /** seconds; overrides plugin_settings.plugin_timeout for this plugin */
+  timeout: z.number().positive().optional(),
   isolation: IsolationSchema.default(DEFAULT_ISOLATION),
   conditions: z.array(ConditionSchema).default([]),
   config: z.record(z.string(), z.unknown()).default({}),

@@ -9,7 +9,7 @@ export interface Failure {
 }
 export type FailureCode =
   | 'PLUGIN_ERROR' | 'PLUGIN_TIMEOUT' | 'WORKER_EXITED' | 'OUT_OF_MEMORY' | 'INVALID_RESULT' | 'NOT_IMPLEMENTED'
-  | 'LOAD_FAILED' | 'UNKNOWN_PLUGIN' | 'POOL_ERROR';
+  | 'LOAD_FAILED' | 'UNKNOWN_PLUGIN' | 'POOL_ERROR' | 'CANCELLED';
 
 export interface PluginErrorInfo {
   message: string;

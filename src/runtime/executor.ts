@@ -1,8 +1,9 @@
-import { context as otelContext, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
-import { stepChain, type ChainView } from './chain-step.js';
+import { stepChain, type ChainView, type Step } from './chain-step.js';
 import { PluginViolationError, toPluginError } from './errors.js';
 import { hookSpec, type HookSpec } from './hooks.js';
+import { modeRules, type Phase } from './modes.js';
 import { endSpan, type Logger } from './observability.js';
 import { parseOutcome } from './outcomes.js';
 import { policyFor, type PolicySettings } from './policies.js';
@@ -32,8 +33,25 @@ export interface ExecutorDeps {
 
 export const passResult = (): PluginResult => ({ continue_processing: true, modified_payload: null, violation: null, metadata: {} });
 
-/** Runs one hook invocation: chooses the plugins, dispatches them in segments, folds every outcome on the host. */
+/** One invocation in flight: what every phase reads and folds into. */
+interface Invocation {
+  view: ChainView;
+  global: GlobalContext;
+  contexts: PluginContextTable;
+  locals: PluginContextTable | null | undefined;
+  trace: Context;
+}
+
+type Blocked = { plugin: RegisteredPlugin; violation: PluginViolation | null };
+
+/**
+ * Runs one hook invocation: chooses the plugins, then runs them phase by phase (serial, audit, concurrent, then
+ * fire-and-forget), each phase one named strategy. Every outcome is parsed and folded on the host by the shared
+ * chain step, whatever ran it.
+ */
 export class Executor {
+  private readonly background = new Set<Promise<void>>();
+
   constructor(private readonly deps: ExecutorDeps) {}
 
   async invokeHook(hookName: string, payload: unknown, globalContext: unknown, options: InvokeOptions = {}): Promise<HookInvocation> {
@@ -47,83 +65,158 @@ export class Executor {
     const contexts: PluginContextTable = {};
     if (plugins.length === 0) return { result: passResult(), contexts };
     const span = tracer.startSpan(`cordon.hook.${hookName}`, { attributes: { 'hook.type': hookName, 'plugin.count': plugins.length, 'request.id': global.request_id } });
+    const inv: Invocation = {
+      view: {
+        hook, policy: policyFor(hook, this.deps.policy), settings: this.deps.policy, failOnPluginError: this.deps.failOnPluginError,
+        payload: current, modified: false, metadata: {}, global, decisionPlugin: null,
+      },
+      global, contexts, locals: options.localContexts, trace: trace.setSpan(otelContext.active(), span),
+    };
     try {
-      const result = await this.runChain(hook, plugins, current, global, contexts, options, span);
+      const phases = this.byPhase(plugins);
+      let blocked = await this.runSerial(inv, phases.serial);
+      if (!blocked) {
+        await this.runAudit(inv, phases.audit);
+        blocked = await this.runConcurrent(inv, phases.concurrent);
+      }
+      this.startFireAndForget(inv, phases.fire_and_forget);
       endSpan(span);
-      return { result, contexts };
+      if (!blocked) return { result: { continue_processing: true, modified_payload: modifiedPayload(inv.view), violation: null, metadata: finalMetadata(inv.view) }, contexts };
+      if (options.violationsAsExceptions) throw violationError(hook.name, blocked.plugin.name, blocked.violation);
+      return { result: { continue_processing: false, modified_payload: modifiedPayload(inv.view), violation: blocked.violation, metadata: finalMetadata(inv.view) }, contexts };
     } catch (err) {
       endSpan(span, (err as Error).message);
       throw err;
     }
   }
 
-  private async runChain(hook: HookSpec, plugins: RegisteredPlugin[], payload: JsonObject, global: GlobalContext,
-    contexts: PluginContextTable, options: InvokeOptions, span: Span): Promise<PluginResult> {
-    const view: ChainView = {
-      hook, policy: policyFor(hook, this.deps.policy), settings: this.deps.policy, failOnPluginError: this.deps.failOnPluginError,
-      payload, modified: false, metadata: {}, global, decisionPlugin: null,
-    };
-    const parent = trace.setSpan(otelContext.active(), span);
+  /** Waits (bounded) for fire-and-forget runs still going, so shutdown does not cut them off needlessly. */
+  async drain(maxMs: number): Promise<void> {
+    if (this.background.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(this.background), new Promise((r) => (timer = setTimeout(r, maxMs)))]);
+    clearTimeout(timer);
+  }
+
+  private byPhase(plugins: RegisteredPlugin[]): Record<Phase, RegisteredPlugin[]> {
+    const phases: Record<Phase, RegisteredPlugin[]> = { serial: [], audit: [], concurrent: [], fire_and_forget: [] };
+    for (const p of plugins) phases[modeRules(p.mode, p.onError, false).phase].push(p);
+    return phases;
+  }
+
+  /**
+   * Sequential and transform plugins, by priority: consecutive plugins on one runner go as one segment (one thread
+   * hop), and the worker folds them with the same chain step, so each sees the payload merged so far.
+   */
+  private async runSerial(inv: Invocation, plugins: RegisteredPlugin[]): Promise<Blocked | null> {
     for (let next = 0; next < plugins.length;) {
-      const segment = this.segmentAt(plugins, next, view, global, options.localContexts);
-      const raw = await this.deps.runnerFor(plugins[next]!).run(segment);
-      const count = Math.max(1, Math.min(raw.length, segment.plugins.length));
+      let to = next + 1;
+      const runner = this.deps.runnerFor(plugins[next]!);
+      while (to < plugins.length && this.deps.runnerFor(plugins[to]!) === runner) to++;
+      const run = plugins.slice(next, to);
+      const raw = await runner.run(this.segment(inv, run));
+      const count = Math.max(1, Math.min(raw.length, run.length));
       for (let k = 0; k < count; k++) {
-        const plugin = plugins[next + k]!;
-        const outcome = parseOutcome(raw[k]);
-        const before = view.payload;
-        const step = stepChain(view, plugin, outcome, this.log(plugin));
-        contexts[contextKey(global, plugin)] = {
-          state: outcome.ok ? outcome.local.state : segment.plugins[k]!.local.state,
-          metadata: outcome.ok ? outcome.local.metadata : segment.plugins[k]!.local.metadata,
-          global_context: global,
-        };
-        this.pluginSpan(plugin, outcome, step.kind === 'block', view.payload !== before, parent);
-        if (step.kind === 'fail') throw toPluginError(plugin.name, hook.name, step.failure);
-        if (step.kind === 'block') return this.blocked(view, plugin, step.violation, options);
+        const blocked = this.fold(inv, run[k]!, parseOutcome(raw[k]));
+        if (blocked) return blocked;
       }
       next += count;
     }
-    return { continue_processing: true, modified_payload: view.modified ? view.payload : null, violation: null, metadata: finalMetadata(view) };
+    return null;
   }
 
-  /** The longest run of consecutive plugins starting at `from` that share one runner: they cross in one task. */
-  private segmentAt(plugins: RegisteredPlugin[], from: number, view: ChainView, global: GlobalContext, locals?: PluginContextTable | null): Segment {
-    const runner = this.deps.runnerFor(plugins[from]!);
-    let to = from + 1;
-    while (to < plugins.length && this.deps.runnerFor(plugins[to]!) === runner) to++;
-    const run = plugins.slice(from, to);
+  /** Audit plugins see the payload as it now stands; they cannot change or stop anything (the mode table says so). */
+  private async runAudit(inv: Invocation, plugins: RegisteredPlugin[]): Promise<void> {
+    await this.runSerial(inv, plugins);
+  }
+
+  /**
+   * Concurrent plugins all start at once, on different workers, and see the same payload. The first block or
+   * failing error cancels the rest (their workers are stopped); outcomes are then folded by priority.
+   */
+  private async runConcurrent(inv: Invocation, plugins: RegisteredPlugin[]): Promise<Blocked | null> {
+    if (plugins.length === 0) return null;
+    const cancel = new AbortController();
+    const outcomes = await Promise.all(plugins.map(async (plugin) => {
+      const outcome = parseOutcome((await this.deps.runnerFor(plugin).run({ ...this.segment(inv, [plugin]), signal: cancel.signal }))[0]);
+      if (decides(plugin, outcome, this.deps.failOnPluginError)) cancel.abort();
+      return outcome;
+    }));
+    for (let k = 0; k < plugins.length; k++) {
+      if (!outcomes[k]!.ok && (outcomes[k] as { failure: { code: string } }).failure.code === 'CANCELLED') continue;
+      const blocked = this.fold(inv, plugins[k]!, outcomes[k]!);
+      if (blocked) return blocked;
+    }
+    return null;
+  }
+
+  /** Started once the result is decided and never awaited by the caller; failures are only logged. */
+  private startFireAndForget(inv: Invocation, plugins: RegisteredPlugin[]): void {
+    for (const plugin of plugins) {
+      const run = this.deps.runnerFor(plugin).run(this.segment(inv, [plugin])).then(
+        (raw) => {
+          const outcome = parseOutcome(raw[0]);
+          this.logOutcome(plugin, outcome);
+          if (!outcome.ok) this.deps.logger.warn(`fire-and-forget plugin ${plugin.name} failed on ${inv.view.hook.name}: ${outcome.failure.message}`);
+        },
+        (err: unknown) => this.deps.logger.error(`fire-and-forget plugin ${plugin.name}: ${(err as Error)?.message ?? err}`),
+      );
+      this.background.add(run);
+      void run.finally(() => this.background.delete(run));
+    }
+  }
+
+  /** Folds one outcome: records the plugin's context and span, applies the mode's rules; a fail throws. */
+  private fold(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome): Blocked | null {
+    const before = inv.view.payload;
+    const step: Step = stepChain(inv.view, plugin, outcome, (level, message) => this.deps.logger[level](message));
+    const key = contextKey(inv.global, plugin);
+    const local = outcome.ok ? outcome.local : { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
+    inv.contexts[key] = { state: local.state, metadata: local.metadata, global_context: inv.global };
+    this.logOutcome(plugin, outcome);
+    this.pluginSpan(inv, plugin, outcome, step.kind === 'block', inv.view.payload !== before);
+    if (step.kind === 'fail') throw toPluginError(plugin.name, inv.view.hook.name, step.failure);
+    if (step.kind === 'block') return { plugin, violation: step.violation };
+    if (step.disable) {
+      this.deps.registry.disable(plugin.name);
+      this.deps.logger.warn(`plugin ${plugin.name} disabled after its failure (on_error: disable)`);
+    }
+    return null;
+  }
+
+  private segment(inv: Invocation, run: RegisteredPlugin[]): Segment {
     return {
-      hook: view.hook.name,
-      payload: view.payload,
-      global,
+      hook: inv.view.hook.name,
+      payload: inv.view.payload,
+      global: inv.global,
       plugins: run.map((p) => {
-        const local = locals?.[contextKey(global, p)];
-        return { id: p.id, mode: p.mode, local: { state: local?.state ?? {}, metadata: local?.metadata ?? {} } };
+        const local = inv.locals?.[contextKey(inv.global, p)];
+        return { id: p.id, mode: p.mode, onError: p.onError, local: { state: local?.state ?? {}, metadata: local?.metadata ?? {} } };
       }),
       timeoutsMs: run.map((p) => p.timeoutMs),
     };
   }
 
-  private blocked(view: ChainView, plugin: RegisteredPlugin, violation: PluginViolation | null, options: InvokeOptions): PluginResult {
-    if (options.violationsAsExceptions) throw violationError(view.hook.name, plugin.name, violation);
-    return { continue_processing: false, modified_payload: view.modified ? view.payload : null, violation, metadata: finalMetadata(view) };
-  }
-
-  private log(plugin: RegisteredPlugin) {
-    return (level: keyof Logger, message: string) => this.deps.logger[level](message);
-  }
-
-  private pluginSpan(plugin: RegisteredPlugin, outcome: Outcome, violated: boolean, modified: boolean, parent: ReturnType<typeof otelContext.active>): void {
+  private logOutcome(plugin: RegisteredPlugin, outcome: Outcome): void {
     for (const line of outcome.logs ?? []) this.deps.logger[line.level](`[${plugin.name}] ${line.message}`);
+  }
+
+  private pluginSpan(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome, violated: boolean, modified: boolean): void {
     const end = Date.now();
     const span = this.deps.tracer.startSpan(`plugin.execute.${plugin.name}`, {
       startTime: end - outcome.ms,
       attributes: { 'plugin.name': plugin.name, 'plugin.mode': plugin.mode, 'plugin.priority': plugin.priority, 'plugin.timeout': plugin.timeoutMs / 1000 },
-    }, parent);
+    }, inv.trace);
     span.setAttributes({ 'plugin.had_violation': violated, 'plugin.modified_payload': modified });
     endSpan(span, outcome.ok ? undefined : outcome.failure.message, end);
   }
+}
+
+/** Whether a concurrent plugin's outcome settles the phase (a block, or a failure that raises). */
+function decides(plugin: RegisteredPlugin, outcome: Outcome, failOnPluginError: boolean): boolean {
+  const rules = modeRules(plugin.mode, plugin.onError, failOnPluginError);
+  if (!outcome.ok) return rules.onError === 'fail' && outcome.failure.code !== 'CANCELLED';
+  return rules.mayBlock && (outcome.result as { continue_processing?: unknown } | null)?.continue_processing === false;
 }
 
 export function contextKey(global: GlobalContext, plugin: RegisteredPlugin): string {
@@ -133,6 +226,10 @@ export function contextKey(global: GlobalContext, plugin: RegisteredPlugin): str
 export function violationError(hook: string, pluginName: string, v: PluginViolation | null): PluginViolationError {
   const what = v ? `${v.code} - ${v.reason} (${v.description})` : 'no violation given';
   return new PluginViolationError(`${hook} blocked by plugin ${pluginName}: ${what}`, v);
+}
+
+function modifiedPayload(view: ChainView): JsonObject | null {
+  return view.modified ? view.payload : null;
 }
 
 function finalMetadata(view: ChainView): JsonObject {

@@ -27,6 +27,8 @@ export interface ManagerOptions {
   store?: Store;
 }
 
+const SHUTDOWN_DRAIN_MS = 5000;
+
 type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer } | { kind: 'closed' };
 
 export class PluginManager {
@@ -70,7 +72,7 @@ export class PluginManager {
       maxPayloadBytes: settings.max_payload_bytes,
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
-    const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, timeoutMs) }));
+    const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
     const store = this.options.store ?? new MemoryStore();
     const storeServer = new StoreServer(`cordon-store-${randomUUID()}`, store, this.logger);
     const runners = new Map<string, Runner>();
@@ -84,7 +86,8 @@ export class PluginManager {
     try {
       const implemented = await loadAll(plugins, runners);
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
-        id: def.id, name: entry.name, mode: entry.mode as RegisteredPlugin['mode'], priority: entry.priority, timeoutMs, entry,
+        id: def.id, name: entry.name, mode: entry.mode as RegisteredPlugin['mode'], onError: entry.on_error, priority: entry.priority,
+        timeoutMs: def.timeoutMs, entry,
         implemented: implemented.get(def.id)!,
       }));
       checkHooks(enabled, implemented, plugins.map((p) => p.def.id), config);
@@ -121,15 +124,29 @@ export class PluginManager {
     return this.state.kind === 'ready' ? this.state.deps.registry.get(name)?.entry : undefined;
   }
 
-  /** Calls each plugin's shutdown, stops the pools and leaves no worker, timer or handle behind. */
+  /** Plugins taken out of the chain by `on_error: disable` after a failure. */
+  get disabledPlugins(): string[] {
+    return this.state.kind === 'ready' ? this.state.deps.registry.disabled : [];
+  }
+
+  /** Puts a plugin that `on_error: disable` took out back into the chain; false if it was not disabled. */
+  enablePlugin(name: string): boolean {
+    return this.state.kind === 'ready' && this.state.deps.registry.enable(name);
+  }
+
+  /**
+   * Waits (at most SHUTDOWN_DRAIN_MS) for fire-and-forget runs, calls each plugin's shutdown, stops the pools and
+   * leaves no worker, timer or handle behind.
+   */
   async shutdown(): Promise<void> {
     if (this.state.kind === 'starting') await this.state.ready.catch(() => {});
     if (this.state.kind !== 'ready') {
       this.state = { kind: 'closed' };
       return;
     }
-    const { runners, storeServer } = this.state;
+    const { runners, storeServer, executor } = this.state;
     this.state = { kind: 'closed' };
+    await executor.drain(SHUTDOWN_DRAIN_MS);
     const problems = (await Promise.all(runners.map((r) => r.shutdownPlugins()))).flat();
     for (const problem of problems) this.logger.warn(`plugin shutdown: ${problem}`);
     await Promise.all(runners.map((r) => r.close()));

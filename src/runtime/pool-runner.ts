@@ -54,26 +54,35 @@ export class PoolRunner implements Runner {
     const { timeoutsMs } = segment;
     let timedOut = -1;
     let timer: NodeJS.Timeout | undefined;
+    // No plugin after index i can reach its deadline sooner than the smallest timeout among them, counted from now.
+    const soonest = timeoutsMs.map((_, i) => Math.min(...timeoutsMs.slice(i)));
     const watch = (delay: number) => {
       timer = setTimeout(() => {
         const { running, startedAt } = readProgress(progress);
-        if (running < 0) return watch(timeoutsMs[0]!);
+        if (running < 0) return watch(soonest[0]!);
         const left = startedAt + timeoutsMs[running]! - clock();
-        if (left > 0) return watch(left);
+        if (left > 0) return watch(Math.min(left, soonest[running + 1] ?? Infinity));
         timedOut = running;
         controller.abort();
       }, Math.max(1, delay));
     };
-    watch(timeoutsMs[0]!);
-    const { timeoutsMs: _, ...rest } = segment;
+    watch(soonest[0]!);
+    let cancelled = false;
+    const cancel = () => {
+      cancelled = true;
+      controller.abort();
+    };
+    segment.signal?.addEventListener('abort', cancel, { once: true });
+    const { timeoutsMs: _, signal: __, ...rest } = segment;
     try {
       const outcomes = (await this.pool.run({ op: 'chain', ...rest, progress }, { signal: controller.signal })) as unknown[];
       this.buffers.release(progress);
       return outcomes;
     } catch (err) {
-      return this.recover(progress, timedOut, timeoutsMs, err);
+      return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : err);
     } finally {
       clearTimeout(timer);
+      segment.signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -111,6 +120,7 @@ export class PoolRunner implements Runner {
 }
 
 function crashFailure(err: unknown, running: number): Failure {
+  if (err === 'cancelled') return { code: 'CANCELLED', message: 'cancelled: the concurrent phase was already decided' };
   const code = (err as { code?: string })?.code;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') return { code: 'OUT_OF_MEMORY', message: 'worker ran out of memory' };
   if (running < 0) return toFailure(err, 'POOL_ERROR');

@@ -1,13 +1,14 @@
 import type { PluginEntry } from './config.js';
 import { conditionsMatch } from './conditions.js';
 import type { HookSpec } from './hooks.js';
-import type { RunnableMode } from './modes.js';
+import type { OnError, RunnableMode } from './modes.js';
 import type { GlobalContext, JsonObject } from './schemas.js';
 
 export interface RegisteredPlugin {
   id: string;
   name: string;
   mode: RunnableMode;
+  onError: OnError | undefined;
   priority: number;
   timeoutMs: number;
   entry: PluginEntry;
@@ -19,6 +20,8 @@ export interface RegisteredPlugin {
 export class PluginRegistry {
   private readonly byName = new Map<string, RegisteredPlugin>();
   private readonly byHook = new Map<string, RegisteredPlugin[]>();
+  /** plugins taken out of the chain by their `on_error: disable` after a failure */
+  private readonly tripped = new Set<string>();
 
   constructor(plugins: RegisteredPlugin[]) {
     for (const plugin of plugins) {
@@ -42,7 +45,21 @@ export class PluginRegistry {
   }
 
   forHook(hook: string): readonly RegisteredPlugin[] {
-    return this.byHook.get(hook) ?? [];
+    const list = this.byHook.get(hook) ?? [];
+    return this.tripped.size === 0 ? list : list.filter((p) => !this.tripped.has(p.name));
+  }
+
+  disable(name: string): void {
+    this.tripped.add(name);
+  }
+
+  /** Puts a plugin disabled after a failure back into the chain; false if it was not disabled. */
+  enable(name: string): boolean {
+    return this.tripped.delete(name);
+  }
+
+  get disabled(): string[] {
+    return [...this.tripped];
   }
 
   matching(hook: HookSpec, payload: JsonObject, global: GlobalContext): RegisteredPlugin[] {

@@ -8,6 +8,8 @@ export interface Segment {
   global: GlobalContext;
   plugins: ChainEntry[];
   timeoutsMs: number[];
+  /** cancels the run (a concurrent phase that is already decided); the plugin running reports CANCELLED */
+  signal?: AbortSignal;
 }
 
 /**

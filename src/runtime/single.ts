@@ -42,13 +42,15 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
   }
   const checked = outcome.ok ? checkResult(hookName, outcome.result) : { failure: outcome.failure };
   if ('failure' in checked) {
-    if (modeRules(plugin.mode, deps.failOnPluginError).failsOnError) throw toPluginError(name, hookName, checked.failure);
-    deps.logger.warn(`plugin ${name} failed on ${hookName} (${plugin.mode}, ignored): ${checked.failure.message}`);
+    const onError = modeRules(plugin.mode, plugin.onError, deps.failOnPluginError).onError;
+    if (onError === 'fail') throw toPluginError(name, hookName, checked.failure);
+    deps.logger.warn(`plugin ${name} failed on ${hookName} (${plugin.mode}, on_error ${onError}): ${checked.failure.message}`);
+    if (onError === 'disable') deps.registry.disable(name);
     return passResult();
   }
   const result = checked.result;
   if (result.violation) result.violation = { ...result.violation, plugin_name: name };
-  if (!result.continue_processing && options.violationsAsExceptions && modeRules(plugin.mode, false).mayBlock) {
+  if (!result.continue_processing && options.violationsAsExceptions && modeRules(plugin.mode, plugin.onError, false).mayBlock) {
     throw violationError(hookName, name, result.violation);
   }
   return result;

@@ -53,7 +53,7 @@ export async function runChain(run: ChainRun, data: PoolData, hooks: ChainHooks)
     outcomes.push(outcome);
     const last = i === run.plugins.length - 1;
     if (!last && !hooks.finished(i, outcome)) break;
-    const step = stepChain(view, { name: hooks.nameOf(entry.id), mode: entry.mode }, outcome, quiet);
+    const step = stepChain(view, { name: hooks.nameOf(entry.id), mode: entry.mode, onError: entry.onError }, outcome, quiet);
     if (step.kind !== 'continue') break;
   }
   return outcomes;

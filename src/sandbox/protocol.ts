@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Capabilities } from '../runtime/config.js';
 import type { PolicySettings } from '../runtime/policies.js';
 import { JsonObject, LocalContextSchema, type GlobalContext, type LocalContext } from '../runtime/schemas.js';
-import type { RunnableMode } from '../runtime/modes.js';
+import type { OnError, RunnableMode } from '../runtime/modes.js';
 
 /** What a worker knows of a plugin; sent once per pool as workerData, so a task only carries plugin ids. */
 export interface PluginDefinition {
@@ -28,6 +28,7 @@ export interface PoolData {
 export interface ChainEntry {
   id: string;
   mode: RunnableMode;
+  onError?: OnError | undefined;
   local: LocalContext;
 }
 
@@ -58,7 +59,7 @@ export type WorkerTask = ChainTask | LoadTask | ShutdownTask;
 export const FailureSchema = z.object({
   message: z.string().max(10_000),
   code: z.enum(['PLUGIN_ERROR', 'PLUGIN_TIMEOUT', 'WORKER_EXITED', 'OUT_OF_MEMORY', 'INVALID_RESULT', 'NOT_IMPLEMENTED',
-    'LOAD_FAILED', 'UNKNOWN_PLUGIN', 'POOL_ERROR']),
+    'LOAD_FAILED', 'UNKNOWN_PLUGIN', 'POOL_ERROR', 'CANCELLED']),
   details: JsonObject.optional(),
 });
 
