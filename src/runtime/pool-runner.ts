@@ -22,9 +22,11 @@ export class PoolRunner implements Runner {
     this.pool = new Piscina({
       filename: WORKER_FILE,
       workerData: data,
+      // All workers start at once and stay (Infinity is Piscina's "never retire"): after a runaway is killed, the
+      // next call finds another warm worker while the replacement boots.
       minThreads: settings.threads,
       maxThreads: settings.threads,
-      idleTimeout: Number.MAX_SAFE_INTEGER,
+      idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
       atomics: 'disabled',
       env: {},

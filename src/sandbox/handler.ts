@@ -17,6 +17,11 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
     if (!def) return Promise.reject(new FailureError({ code: 'UNKNOWN_PLUGIN', message: `no plugin with id ${id} in this pool` }));
     return loadPlugin(def, { store: store.forPlugin(def.name) });
   };
+  // Every worker loads all its plugins as soon as it starts, so neither the first call on a fresh worker nor the
+  // call after a runaway (whose worker was replaced) pays for loading. A failure stays cached in the loader and is
+  // reported by the task that needs the plugin; allSettled keeps it from being an unhandled rejection. It starts
+  // on the next turn: Piscina require()s this module, and an import() begun while that is evaluating fails.
+  setImmediate(() => void Promise.allSettled(data.plugins.map((p) => open(p.id))));
   return (task) => {
     switch (task.op) {
       case 'chain':
