@@ -33,12 +33,16 @@ describe('concurrent mode', () => {
       ],
     });
     try {
-      await manager.invokeHook('tool_pre_invoke', payload(), global()); // both workers have loaded the plugins
-      const start = performance.now();
-      const { result } = await manager.invokeHook('tool_pre_invoke', payload(), global());
-      const elapsed = performance.now() - start;
-      assert.equal(result.continue_processing, true);
-      assert.ok(elapsed < 560, `took ${elapsed.toFixed(0)} ms; one after the other would be >= 600`);
+      // the best of three, so another test file busy on the same 2 cores cannot fail it; run one after the other,
+      // every attempt would take >= 600 ms
+      const times: number[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const start = performance.now();
+        const { result } = await manager.invokeHook('tool_pre_invoke', payload(), global());
+        times.push(performance.now() - start);
+        assert.equal(result.continue_processing, true);
+      }
+      assert.ok(Math.min(...times) < 560, `took ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
     } finally {
       await manager.shutdown();
     }
