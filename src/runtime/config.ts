@@ -41,9 +41,9 @@ export const CapabilitiesSchema = z.strictObject({
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
-export const IsolationSchema = z.enum(['worker', 'inline']);
+export const IsolationSchema = z.enum(['sandbox', 'worker', 'inline', 'process']);
 export type Isolation = z.infer<typeof IsolationSchema>;
-export const DEFAULT_ISOLATION: Isolation = 'worker';
+export const DEFAULT_ISOLATION: Isolation = 'sandbox';
 
 export const PluginEntrySchema = z.strictObject({
   name: z.string().min(1),
@@ -82,6 +82,15 @@ export const PluginSettingsSchema = z.strictObject({
   worker_young_heap_mb: z.number().int().min(1).default(32),
   /** stack of each worker thread, MB */
   worker_stack_mb: z.number().int().min(1).max(64).default(4),
+  /** child processes per `isolation: process` pool; each costs a Node process (~45 MB, ~50 ms to start) */
+  processes: z.number().int().positive().max(64).default(Math.min(2, defaultThreads)),
+  /** V8 heap limit (--max-old-space-size) of each plugin process, MB: a heap bomb ends there with a clear V8 error */
+  process_heap_mb: z.number().int().min(16).default(512),
+  /**
+   * resident memory limit of each plugin process, MB, polled every 10 ms while it runs a task; past it the process
+   * is SIGKILLed. It also counts what V8's heap limit does not (ArrayBuffers, Buffers), so keep it above the heap.
+   */
+  process_rss_mb: z.number().int().min(32).default(1024),
   // ContextForge settings with no meaning here, accepted so its configs load unchanged
   parallel_execution_within_band: z.boolean().optional(),
   enable_plugin_api: z.boolean().optional(),

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { TracerProvider } from '@opentelemetry/api';
-import { loadConfig, type ConfigInput, type PluginEntry, type ResolvedConfig } from './config.js';
-import { ConfigError, PluginError, type ConfigIssue } from './errors.js';
+import { loadConfig, type ConfigInput, type Isolation, type PluginEntry, type ResolvedConfig } from './config.js';
+import { ConfigError, PluginError, type ConfigIssue, type FailureError } from './errors.js';
+import { compileForSandbox } from './sandbox-source.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
 import { InlineRunner } from './inline-runner.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
 import type { PolicySettings } from './policies.js';
 import { PoolRunner } from './pool-runner.js';
+import { ProcessRunner } from './process-runner.js';
 import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
 import { MemoryStore, StoreServer, type Store } from './store.js';
@@ -73,6 +75,7 @@ export class PluginManager {
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
     const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
+    await compileSandboxed(plugins);
     const store = this.options.store ?? new MemoryStore();
     const storeServer = new StoreServer(`cordon-store-${randomUUID()}`, store, this.logger);
     const runners = new Map<string, Runner>();
@@ -80,8 +83,10 @@ export class PluginManager {
       const data: PoolData = {
         plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy,
         failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer.channelName,
+        sandboxed: sandboxes(isolation),
       };
-      runners.set(isolation, isolation === 'inline' ? new InlineRunner(data, store) : new PoolRunner(data, settings, this.logger));
+      runners.set(isolation, isolation === 'inline' ? new InlineRunner(data, store)
+        : isolation === 'process' ? new ProcessRunner(data, settings, this.logger) : new PoolRunner(data, settings, this.logger));
     }
     try {
       const implemented = await loadAll(plugins, runners);
@@ -169,6 +174,20 @@ function definitionOf(entry: ResolvedConfig['plugins'][number], timeoutMs: numbe
     id: randomUUID(), name: entry.name, modulePath: entry.modulePath, isolation: entry.isolation, config: entry.config,
     capabilities: entry.capabilities, envValues, timeoutMs,
   };
+}
+
+/** `sandbox` and `process` plugins run in Compartments: their modules are compiled here, once, before any pool starts. */
+const sandboxes = (isolation: Isolation) => isolation === 'sandbox' || isolation === 'process';
+
+async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>): Promise<void> {
+  await Promise.all(plugins.filter((p) => sandboxes(p.entry.isolation)).map(async ({ entry, def }) => {
+    try {
+      def.compiled = await compileForSandbox(entry.name, def.modulePath);
+    } catch (err) {
+      const failure = (err as FailureError).failure;
+      throw new PluginError({ message: `Plugin ${entry.name} failed to load: ${failure.message}`, plugin_name: entry.name, code: failure.code });
+    }
+  }));
 }
 
 async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<string, Runner>): Promise<Map<string, string[]>> {

@@ -8,6 +8,8 @@ import type { LoadReply, PoolData, ShutdownTask } from '../sandbox/protocol.js';
 import { LoadReplySchema } from '../sandbox/protocol.js';
 
 const WORKER_FILE = new URL('../sandbox/worker.js', import.meta.url).href;
+/** how long a run handed to a worker may wait to start before that worker counts as stuck (booting ones included) */
+const STALL_MS = 5000;
 
 /**
  * Runs segments on a Piscina pool, one task per segment. Each task carries a shared progress record; one timer per
@@ -55,13 +57,23 @@ export class PoolRunner implements Runner {
     const controller = new AbortController();
     const { timeoutsMs } = segment;
     let timedOut = -1;
+    let stalled = false;
+    const dispatched = clock();
     let timer: NodeJS.Timeout | undefined;
     // No plugin after index i can reach its deadline sooner than the smallest timeout among them, counted from now.
     const soonest = timeoutsMs.map((_, i) => Math.min(...timeoutsMs.slice(i)));
     const watch = (delay: number) => {
       timer = setTimeout(() => {
         const { running, startedAt } = readProgress(progress);
-        if (running < 0) return watch(soonest[0]!);
+        if (running < 0) {
+          // Not started, and nothing queued: the run was handed to a worker that never picks it up, held by an
+          // endless microtask loop a plugin left behind. Stop that worker.
+          if (this.pool.queueSize === 0 && clock() - dispatched >= Math.max(soonest[0]!, STALL_MS)) {
+            stalled = true;
+            return controller.abort();
+          }
+          return watch(soonest[0]!);
+        }
         const left = startedAt + timeoutsMs[running]! - clock();
         if (left > 0) return watch(Math.min(left, soonest[running + 1] ?? Infinity));
         timedOut = running;
@@ -81,7 +93,7 @@ export class PoolRunner implements Runner {
       this.buffers.release(progress);
       return outcomes;
     } catch (err) {
-      return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : err);
+      return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : stalled ? 'stalled' : err);
     } finally {
       clearTimeout(timer);
       segment.signal?.removeEventListener('abort', cancel);
@@ -123,6 +135,7 @@ export class PoolRunner implements Runner {
 
 function crashFailure(err: unknown, running: number): Failure {
   if (err === 'cancelled') return { code: 'CANCELLED', message: 'cancelled: the concurrent phase was already decided' };
+  if (err === 'stalled') return { code: 'WORKER_EXITED', message: 'its worker never started the run (an earlier plugin left it busy) and was stopped' };
   const code = (err as { code?: string })?.code;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') return { code: 'OUT_OF_MEMORY', message: 'worker ran out of memory' };
   if (running < 0) return toFailure(err, 'POOL_ERROR');

@@ -5,7 +5,7 @@ import { NotPlainDataError, toPlainData } from '../runtime/plain.js';
 import { policyFor } from '../runtime/policies.js';
 import type { GlobalContext, JsonObject } from '../runtime/schemas.js';
 import type { LoadedPlugin } from './loader.js';
-import type { ChainEntry, Outcome, PoolData } from './protocol.js';
+import type { ChainEntry, LogLine, Outcome, PoolData } from './protocol.js';
 import { clock } from './progress.js';
 
 export interface ChainRun {
@@ -22,6 +22,8 @@ export interface ChainHooks {
   started(index: number): void;
   /** false: the outcome could not be kept for recovery, so the run must end after this plugin */
   finished(index: number, outcome: Outcome): boolean;
+  /** starts collecting a sandboxed plugin's console lines for one invocation; the returned function ends it */
+  capture?(id: string): () => LogLine[];
   /** wraps one plugin call's result; inline runs use it to race the plugin's timeout */
   guard?(index: number, pending: unknown): Promise<unknown>;
 }
@@ -62,6 +64,8 @@ export async function runChain(run: ChainRun, data: PoolData, hooks: ChainHooks)
 async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: GlobalContext, hooks: ChainHooks, index: number): Promise<Outcome> {
   const start = clock();
   const ms = () => clock() - start;
+  const endCapture = hooks.capture?.(entry.id);
+  const logs = () => (endCapture ? { logs: endCapture() } : {});
   try {
     const plugin = await hooks.load(entry.id);
     if (!plugin.hooks.includes(hook)) {
@@ -80,9 +84,10 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
       global: { state: plain(context.global_context.state, 'global_context.state') as JsonObject, metadata: plain(context.global_context.metadata, 'global_context.metadata') as JsonObject },
       local: { state: plain(context.state, 'context.state') as JsonObject, metadata: plain(context.metadata, 'context.metadata') as JsonObject },
       ms: ms(),
+      ...logs(),
     };
   } catch (err) {
-    return { ok: false, failure: describe(err), ms: ms() };
+    return { ok: false, failure: describe(err), ms: ms(), ...logs() };
   }
 }
 

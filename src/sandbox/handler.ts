@@ -2,6 +2,7 @@ import { FailureError, toFailure } from '../runtime/errors.js';
 import { runChain } from './chain.js';
 import { loadedPlugins, loadPlugin, type LoadedPlugin } from './loader.js';
 import { StoreClient } from './store-client.js';
+import { ConsoleCapture } from './console-capture.js';
 import { ProgressWriter } from './progress.js';
 import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, ShutdownTask, WorkerTask } from './protocol.js';
 
@@ -12,10 +13,11 @@ import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, Shutdo
 export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unknown> {
   const definitions = new Map<string, PluginDefinition>(data.plugins.map((p) => [p.id, p]));
   const store = new StoreClient(data.storeChannel);
+  const consoles = new ConsoleCapture();
   const open = (id: string): Promise<LoadedPlugin> => {
     const def = definitions.get(id);
     if (!def) return Promise.reject(new FailureError({ code: 'UNKNOWN_PLUGIN', message: `no plugin with id ${id} in this pool` }));
-    return loadPlugin(def, { store: store.forPlugin(def.name) });
+    return loadPlugin(def, { store: store.forPlugin(def.name), sink: consoles.sinkFor(id) });
   };
   // Every worker loads all its plugins as soon as it starts, so neither the first call on a fresh worker nor the
   // call after a runaway (whose worker was replaced) pays for loading. A failure stays cached in the loader and is
@@ -25,7 +27,7 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   return (task) => {
     switch (task.op) {
       case 'chain':
-        return chain(task, data, definitions, open);
+        return chain(task, data, definitions, open, consoles);
       case 'load':
         return load(task, open);
       case 'shutdown':
@@ -34,13 +36,15 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   };
 }
 
-function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginDefinition>, open: (id: string) => Promise<LoadedPlugin>) {
+function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginDefinition>, open: (id: string) => Promise<LoadedPlugin>,
+  consoles: ConsoleCapture) {
   const progress = new ProgressWriter(task.progress);
   return runChain(task, data, {
     load: open,
     nameOf: (id) => definitions.get(id)?.name ?? id,
     started: (i) => progress.started(i),
     finished: (_i, outcome) => progress.finished(outcome),
+    capture: (id) => consoles.begin(id),
   });
 }
 

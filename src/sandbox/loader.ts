@@ -1,12 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { FailureError, toFailure } from '../runtime/errors.js';
+import type { ConsoleSink } from './boundary.js';
 import type { PluginDefinition } from './protocol.js';
 import type { StoreCapability } from './store-client.js';
-
-/** What a plugin's factory receives as its second argument. */
-export interface PluginGrants {
-  store?: StoreCapability;
-}
 
 /** A plugin's hooks object as the chain runner calls it. */
 export interface LoadedPlugin {
@@ -15,13 +11,20 @@ export interface LoadedPlugin {
   shutdown(): Promise<void>;
 }
 
+/** What the runtime hands a plugin beyond plain JavaScript. */
+export interface PluginGrants {
+  store?: StoreCapability;
+  /** where a sandboxed plugin's console goes: called at each console call, so it can follow the invocation */
+  sink?: () => ConsoleSink;
+}
+
 const cache = new Map<string, Promise<LoadedPlugin>>();
 
 /** Loads each plugin once per thread; a failed load is remembered, so every task reports the same error. */
 export function loadPlugin(def: PluginDefinition, grants: PluginGrants): Promise<LoadedPlugin> {
   let loaded = cache.get(def.id);
   if (!loaded) {
-    loaded = importPlugin(def, grants);
+    loaded = def.isolation === 'sandbox' || def.compiled !== undefined ? loadSandboxed(def, grants) : importPlugin(def, grants);
     cache.set(def.id, loaded);
   }
   return loaded;
@@ -43,8 +46,34 @@ async function importPlugin(def: PluginDefinition, grants: PluginGrants): Promis
   } catch (err) {
     throw new FailureError({ ...toFailure(err, 'LOAD_FAILED'), message: `cannot load ${def.modulePath}: ${(err as Error)?.message ?? err}` });
   }
-  return instantiate(def, exported, grants);
+  return instantiate(def, exported, { ...(grants.store ? { store: grants.store } : {}) });
 }
+
+/**
+ * A sandboxed plugin: evaluated in a Compartment of its own by the boundary, which is only imported here (it
+ * installs SES's globals, which neither the host nor a `worker` pool wants). Its store, when granted, is a global.
+ */
+async function loadSandboxed(def: PluginDefinition, grants: PluginGrants): Promise<LoadedPlugin> {
+  try {
+    const { loadSandboxedPlugin } = await import('./boundary.js');
+    const loaded = await loadSandboxedPlugin({
+      name: def.name, source: '', specifier: def.modulePath, config: def.config, capabilities: def.capabilities,
+      envValues: def.envValues, timeoutMs: def.timeoutMs, ...(def.compiled !== undefined ? { compiled: def.compiled } : {}),
+      ...(def.capabilities.store && grants.store ? { hostObjects: { store: grants.store } } : {}),
+    }, grants.sink ?? (() => DROP));
+    return {
+      hooks: Object.keys(loaded.hooks),
+      call: (hook, payload, context) => loaded.hooks[hook]!(payload, context),
+      shutdown: async () => {
+        await loaded.shutdown?.();
+      },
+    };
+  } catch (err) {
+    throw new FailureError({ code: 'LOAD_FAILED', message: (err as Error)?.message ?? String(err) });
+  }
+}
+
+const DROP: ConsoleSink = { write() {} };
 
 /**
  * The default export is a hooks object or a function of the plugin's config returning one (sync or async); the

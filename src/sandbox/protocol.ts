@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Capabilities } from '../runtime/config.js';
+import type { Capabilities, Isolation } from '../runtime/config.js';
 import type { PolicySettings } from '../runtime/policies.js';
 import { JsonObject, LocalContextSchema, type GlobalContext, type LocalContext } from '../runtime/schemas.js';
 import type { OnError, RunnableMode } from '../runtime/modes.js';
@@ -9,7 +9,9 @@ export interface PluginDefinition {
   id: string;
   name: string;
   modulePath: string;
-  isolation: 'worker' | 'inline';
+  isolation: Isolation;
+  /** a sandboxed plugin's module, compiled once on the host (compile.ts) so workers need no compiler */
+  compiled?: string;
   config: JsonObject;
   capabilities: Capabilities;
   /** values of the granted env names: workers start with an empty environment */
@@ -23,6 +25,8 @@ export interface PoolData {
   failOnPluginError: boolean;
   /** the BroadcastChannel on which the manager's StoreServer answers */
   storeChannel: string;
+  /** the workers lock their realm down (SES) and run every plugin in a Compartment */
+  sandboxed: boolean;
 }
 
 export interface ChainEntry {
@@ -63,7 +67,8 @@ export const FailureSchema = z.object({
   details: JsonObject.optional(),
 });
 
-const LogLine = z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() });
+const LogLine = z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string().max(64 * 1024) });
+export type LogLine = z.infer<typeof LogLine>;
 
 /** One plugin's run as the worker reports it; the host parses it before merging anything. */
 export const OutcomeSchema = z.discriminatedUnion('ok', [

@@ -54,7 +54,8 @@ describe('concurrent mode', () => {
       plugins: [
         { name: 'slow', kind: kind('busy'), hooks, mode: 'concurrent', priority: 1, config: { ms: 10_000 }, capabilities: clock,
           conditions: [{ tools: ['tool'] }] },
-        { name: 'blocker', kind: kind('busy'), hooks, mode: 'concurrent', priority: 2, config: { block: 'no' }, conditions: [{ tools: ['tool'] }] },
+        { name: 'blocker', kind: kind('busy'), hooks, mode: 'concurrent', priority: 2, config: { block: 'no' }, capabilities: clock,
+          conditions: [{ tools: ['tool'] }] },
         { name: 'changer', kind: kind('echo-args'), hooks, mode: 'concurrent', priority: 3, config: { key: 'c' } },
         { name: 'quick', kind: kind('busy'), hooks, mode: 'concurrent', config: { ms: 0 }, capabilities: clock, conditions: [{ tools: ['other'] }] },
       ],
@@ -76,7 +77,7 @@ describe('concurrent mode', () => {
   });
 
   test('a failing concurrent plugin raises PluginError by default', async () => {
-    const manager = await started({ plugins: [{ name: 'bad', kind: kind('busy'), hooks, mode: 'concurrent', config: { fail: 'boom' } }] });
+    const manager = await started({ plugins: [{ name: 'bad', kind: kind('busy'), hooks, mode: 'concurrent', config: { fail: 'boom' }, capabilities: clock }] });
     try {
       await assert.rejects(manager.invokeHook('tool_pre_invoke', payload(), global()), (err) => err instanceof PluginError && /bad.*boom/.test(err.message));
     } finally {
@@ -160,7 +161,7 @@ describe('on_error and per-plugin timeout', () => {
     const manager = await started({
       plugin_settings: { plugin_timeout: 30 },
       plugins: [
-        { name: 'ignored', kind: kind('busy'), hooks, mode: 'sequential', on_error: 'ignore', config: { fail: 'x' } },
+        { name: 'ignored', kind: kind('busy'), hooks, mode: 'sequential', on_error: 'ignore', config: { fail: 'x' }, capabilities: clock },
         { name: 'hang', kind: kind('hang'), hooks, mode: 'sequential', timeout: 0.2 },
       ],
     });

@@ -1,0 +1,11 @@
+import { CommanderError } from 'commander';
+import { benchCommand } from './run.js';
+
+// `npm run bench -- [--quick] [--config FILE] [--out DIR]`: exit 0 when every scenario ran, 1 when one failed,
+// 2 on bad arguments (commander has already printed them on one line).
+try {
+  await benchCommand().name('bench').exitOverride().parseAsync(process.argv);
+} catch (err) {
+  if (!(err instanceof CommanderError)) throw err;
+  process.exitCode = err.exitCode === 0 ? 0 : 2;
+}

@@ -1,0 +1,149 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { baselineScenarios } from './baselines.js';
+import { pinThreads, unpinThreads, type Placement } from './cpu-placement.js';
+import { measureLatency, measureThroughput } from './measure.js';
+import { preInvokePayloads, toolPostInvoke } from './payloads.js';
+import { createProgress } from './progress.js';
+import { machineInfo, markdown, writeReport, type BenchResults } from './report.js';
+import { FULL, QUICK, type AtomicsMode, type BenchContext, type Case, type Measurement, type Scenario } from './scenario.js';
+import { evaluateTargets } from './targets.js';
+
+export interface BenchOptions {
+  quick: boolean;
+  config: string;
+  out: string;
+  groups: string[];
+  threads: number;
+  atomics: AtomicsMode;
+  pin: boolean;
+}
+
+/** Every group, in run order. Only `baseline` runs without the PluginManager. */
+export const GROUPS = ['baseline', 'chain', 'default-chain', 'cpu-heavy', 'cold-start', 'runaway'];
+const CONFIG_GROUPS = ['baseline', 'default-chain'];
+// The manager's own default (plugin_settings.threads).
+const DEFAULT_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+export const DEFAULT_CONFIG = fileURLToPath(new URL('../../plugins/config.yaml', import.meta.url));
+
+function checkGroups(groups: string[]): string[] {
+  const unknown = groups.filter((g) => !GROUPS.includes(g));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown group ${unknown.join(', ')} (groups: ${GROUPS.join(', ')})`);
+  return groups;
+}
+
+async function scenariosFor(groups: string[]): Promise<Scenario[]> {
+  checkGroups(groups);
+  const all = [...baselineScenarios];
+  // The manager scenarios import the library; loading them only when asked lets the baselines run on their own.
+  if (groups.some((g) => g !== 'baseline')) all.push(...(await import('./scenarios.js')).managerScenarios);
+  return all.filter((s) => groups.includes(s.group)).sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const budget = opts.quick ? QUICK : FULL;
+  const scenarios = await scenariosFor(opts.groups);
+  const measurements: Measurement[] = [];
+  const errors: BenchResults['errors'] = [];
+  const notPinned: Placement = { mode: 'none', active: false, note: 'not requested (--no-pin)', cpus: [], threads: 0 };
+  const placement = opts.pin ? pinThreads() : notPinned;
+  let pinned = placement.active;
+  // Latency is measured split (main thread and workers on fixed, separate CPUs) for steady ratios; throughput
+  // spread over every CPU, as a gateway runs, since pinning all workers to one CPU would cap their parallelism.
+  const pin = (): void => {
+    if (opts.pin) pinned = pinThreads().active;
+  };
+  const payloads = preInvokePayloads();
+  const postPayload = toolPostInvoke('16KB', 16 * 1024);
+  const progress = createProgress(scenarios.length);
+
+  for (const [index, scenario] of scenarios.entries()) {
+    const record = (c: Case, m: Pick<Measurement, 'kind' | 'latency' | 'throughput' | 'metrics'>): void => {
+      measurements.push({
+        scenario: scenario.name, group: scenario.group, variant: c.variant,
+        payload: c.payload?.label ?? null, payloadBytes: c.payload?.bytes ?? null, pinned, ...m,
+      });
+    };
+    const ctx: BenchContext = {
+      quick: opts.quick, threads: opts.threads, atomics: opts.atomics, budget, payloads,
+      postPayload, configPath: opts.config,
+      pin,
+      spread() {
+        if (pinned) pinned = unpinThreads().active;
+      },
+      step: (label) => progress.update(index, `${scenario.name}: ${label}`),
+      async latency(c, call, batch) {
+        if (opts.pin && !pinned) pin();
+        const latency = await measureLatency(call, budget.latency, batch);
+        record(c, { kind: 'latency', latency });
+        return latency;
+      },
+      async throughput(c, call, inFlight) {
+        ctx.spread();
+        const throughput = await measureThroughput(call, inFlight, budget.throughput);
+        record(c, { kind: 'throughput', throughput });
+        return throughput;
+      },
+      metrics: (c, metrics) => record(c, { kind: 'metrics', metrics }),
+    };
+    progress.update(index, scenario.name);
+    try {
+      await scenario.run(ctx);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      errors.push({ scenario: scenario.name, message });
+      progress.done();
+      process.stderr.write(`bench: scenario ${scenario.name} failed: ${message}\n`);
+    }
+  }
+  progress.done();
+  return {
+    mode: opts.quick ? 'quick' : 'full',
+    date: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    machine: machineInfo(),
+    settings: { threads: opts.threads, atomics: opts.atomics, pinning: placement, config: opts.config },
+    measurements,
+    targets: evaluateTargets(measurements),
+    errors,
+  };
+}
+
+function positiveInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+const groupList = (text: string): string[] => checkGroups(text.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** The `bench` command, shared by `npm run bench` (bench/main.ts) and `cordon bench` (add it with addCommand). */
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('Measure plugin chains against a direct call, structuredClone and a bare Piscina round trip')
+    .option('--quick', 'few short rounds (under 2 minutes in all)', false)
+    .option('--config <file>', 'bench this config\'s chain instead of plugins/config.yaml (runs baseline,default-chain)')
+    .option('--out <dir>', 'where to write JSON, markdown and SVG', 'bench/results')
+    .option('--only <groups>', `comma-separated groups to run: ${GROUPS.join(', ')}`, groupList)
+    .option('--threads <n>', 'worker threads of the baseline pool and of the bench\'s managers', positiveInt, DEFAULT_THREADS)
+    .addOption(new Option('--atomics <mode>', 'Piscina atomics mode of the baseline pool (the manager uses disabled)')
+      .choices(['sync', 'async', 'disabled']).default('disabled'))
+    .option('--no-pin', 'leave thread placement to the OS (latency ratios then swing between runs)')
+    .action(async (o: { quick: boolean; config?: string; out: string; only?: string[]; threads: number; atomics: AtomicsMode; pin: boolean }) => {
+      const results = await runBench({
+        quick: o.quick,
+        config: o.config ? resolve(o.config) : DEFAULT_CONFIG,
+        out: o.out,
+        groups: o.only ?? (o.config ? CONFIG_GROUPS : GROUPS),
+        threads: o.threads,
+        atomics: o.atomics,
+        pin: o.pin,
+      });
+      const files = writeReport(results, o.out);
+      process.stdout.write(markdown(results) + `\nWrote ${files.join(', ')}\n`);
+      if (results.errors.length > 0) process.exitCode = 1;
+    });
+}

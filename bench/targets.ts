@@ -1,0 +1,76 @@
+import type { Measurement } from './scenario.js';
+
+/**
+ * The issue's performance targets, each a ratio or a margin taken from measurements of the same run. A target
+ * whose measurements are missing (a scenario not selected, or failed) is reported as not measured, never as met.
+ */
+
+export type Isolation = 'inline' | 'worker' | 'sandbox';
+
+export const chainVariant = (isolation: Isolation, plugins: number): string => `${isolation} ×${plugins} no-op`;
+export const cpuHeavyVariant = (isolation: Isolation): string => `${isolation} regex chain`;
+export const runawayVariant = (isolation: Isolation): string => `${isolation} runaway`;
+export const BARE_PISCINA = 'bare Piscina round trip';
+
+export interface Target {
+  name: string;
+  value: number | null;
+  limit: number;
+  /** `max`: the value must not exceed the limit; `min`: it must reach it. */
+  bound: 'max' | 'min';
+  holds: boolean | null;
+  detail: string;
+}
+
+type Find = Partial<Pick<Measurement, 'scenario' | 'variant' | 'payload' | 'kind'>> & { inFlight?: number };
+
+function find(ms: readonly Measurement[], q: Find): Measurement | undefined {
+  return ms.find(
+    (m) =>
+      (q.scenario === undefined || m.scenario === q.scenario) &&
+      (q.variant === undefined || m.variant === q.variant) &&
+      (q.payload === undefined || m.payload === q.payload) &&
+      (q.kind === undefined || m.kind === q.kind) &&
+      (q.inFlight === undefined || m.throughput?.inFlight === q.inFlight),
+  );
+}
+
+function target(name: string, value: number | null, limit: number, bound: 'max' | 'min', detail: string): Target {
+  const holds = value === null || !Number.isFinite(value) ? null : bound === 'max' ? value <= limit : value >= limit;
+  return { name, value: value !== null && Number.isFinite(value) ? value : null, limit, bound, holds, detail };
+}
+
+const ratio = (a: number | undefined, b: number | undefined): number | null =>
+  a === undefined || b === undefined || b === 0 ? null : a / b;
+
+export const CPU_HEAVY_IN_FLIGHT = 16;
+
+export function evaluateTargets(ms: readonly Measurement[]): Target[] {
+  const chain = find(ms, { scenario: 'chain', variant: chainVariant('sandbox', 5), payload: '1KB', kind: 'latency' });
+  const bare = find(ms, { scenario: 'piscina-round-trip', variant: BARE_PISCINA, payload: '1KB', kind: 'latency' });
+  const heavy = (iso: Isolation) =>
+    find(ms, { scenario: 'cpu-heavy', variant: cpuHeavyVariant(iso), kind: 'throughput', inFlight: CPU_HEAVY_IN_FLIGHT });
+  const runaway = find(ms, { scenario: 'runaway', variant: runawayVariant('sandbox'), kind: 'metrics' })?.metrics;
+  return [
+    target(
+      'sandbox chain of 5 no-op plugins, 1KB tool_pre_invoke: p50 / bare Piscina round trip p50',
+      ratio(chain?.latency?.p50, bare?.latency?.p50), 2.0, 'max',
+      `${chain?.latency?.p50?.toFixed(1) ?? '?'} µs / ${bare?.latency?.p50?.toFixed(1) ?? '?'} µs`,
+    ),
+    target(
+      `CPU-heavy chain: sandbox throughput / inline throughput (${CPU_HEAVY_IN_FLIGHT} in flight)`,
+      ratio(heavy('sandbox')?.throughput?.opsPerSec, heavy('inline')?.throughput?.opsPerSec), 1.7, 'min',
+      `${heavy('sandbox')?.throughput?.opsPerSec?.toFixed(0) ?? '?'} /s vs ${heavy('inline')?.throughput?.opsPerSec?.toFixed(0) ?? '?'} /s`,
+    ),
+    target(
+      'runaway sandbox plugin: rejection later than its timeout by (ms, worst of the repeats)',
+      runaway?.overshoot_ms_max ?? null, 50, 'max',
+      `timeout ${runaway?.timeout_ms ?? '?'} ms, median overshoot ${runaway?.overshoot_ms_p50?.toFixed(1) ?? '?'} ms`,
+    ),
+    target(
+      'runaway sandbox plugin: next call / normal call p50',
+      runaway?.next_call_ratio ?? null, 2.0, 'max',
+      `${runaway?.next_call_us_p50?.toFixed(1) ?? '?'} µs vs ${runaway?.normal_call_us_p50?.toFixed(1) ?? '?'} µs`,
+    ),
+  ];
+}

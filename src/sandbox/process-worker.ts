@@ -1,0 +1,43 @@
+import { toFailure } from '../runtime/errors.js';
+import { createHandler } from './handler.js';
+import type { FromChild, ProcessTask, ToChild } from './process-protocol.js';
+import { ProgressBuffers } from './progress.js';
+import type { WorkerTask } from './protocol.js';
+
+/**
+ * Entry of a plugin process (`isolation: process`): the same task handler as a worker thread, fed over IPC. It
+ * stays trivial for the same reason as the thread entry: plugin code is only loaded inside a task.
+ */
+let handle: ((task: WorkerTask) => Promise<unknown>) | undefined;
+const buffers = new ProgressBuffers();
+
+const send = (message: FromChild) => process.send!(message);
+
+process.on('message', (message: ToChild) => {
+  if (message.type === 'init') {
+    handle = createHandler(message.data);
+    send({ type: 'ready' });
+  } else {
+    void run(message.seq, message.task);
+  }
+});
+// the host is gone (or closed the channel): nothing will ever ask this process for anything again
+process.on('disconnect', () => process.exit(0));
+
+async function run(seq: number, task: ProcessTask): Promise<void> {
+  try {
+    if (!handle) throw new Error('task before init');
+    const local = localTask(task);
+    const value = await handle(local);
+    if (local.op === 'chain') buffers.release(local.progress);
+    send({ type: 'reply', seq, ok: true, value });
+  } catch (err) {
+    send({ type: 'reply', seq, ok: false, failure: toFailure(err, 'POOL_ERROR') });
+  }
+}
+
+function localTask(task: ProcessTask): WorkerTask {
+  if (task.op === 'chain') return { ...task, progress: buffers.acquire() };
+  if (task.op === 'shutdown') return { op: 'shutdown', barrier: new SharedArrayBuffer(4), workers: 1 };
+  return task;
+}

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { PluginManager } from '../../src/index.js';
+
+const storm = fileURLToPath(new URL('../../../test/fixtures/stall/storm.js', import.meta.url));
+
+test('a worker left spinning in microtasks by a plugin is detected and replaced; every call settles', async () => {
+  const manager = new PluginManager({
+    plugin_settings: { threads: 1, plugin_timeout: 0.5 },
+    plugins: [{ name: 'storm', kind: storm, hooks: ['tool_pre_invoke'], mode: 'enforce_ignore_error' }],
+  });
+  await manager.initialize();
+  try {
+    const first = await manager.invokeHook('tool_pre_invoke', { name: 't', args: { storm: true } }, { request_id: 'a' });
+    assert.equal(first.result.metadata.storm, 'returned');
+    // The only worker now never returns to its event loop: the next run cannot start there.
+    const start = performance.now();
+    const stuck = await manager.invokeHook('tool_pre_invoke', { name: 't', args: {} }, { request_id: 'b' });
+    assert.equal(stuck.result.continue_processing, true, 'the failure is ignored by the mode, not a hang');
+    assert.equal(stuck.result.metadata.storm, undefined);
+    assert.ok(performance.now() - start < 20_000);
+    const healed = await manager.invokeHook('tool_pre_invoke', { name: 't', args: {} }, { request_id: 'c' });
+    assert.equal(healed.result.metadata.storm, 'returned', 'a fresh worker serves the next call');
+  } finally {
+    await manager.shutdown();
+  }
+});
