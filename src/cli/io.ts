@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PluginManager } from '../runtime/manager.js';
+import type { Logger } from '../runtime/observability.js';
+import { CliError, EXIT, startupError } from './failures.js';
+import type { Style } from './style.js';
+
+/** The chain `cordon run` uses without an argument: the package's own, found from dist/src/cli/. */
+export const BUNDLED_CONFIG = fileURLToPath(new URL('../../../plugins/config.yaml', import.meta.url));
+
+/** What every command writes to, so that output, colour and verbosity are decided in one place. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  style: Style;
+  verbose: boolean;
+}
+
+/** Reads and parses a JSON document from a file, or from stdin when the name is `-`. */
+export async function readJson(source: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    throw new CliError(`cannot read ${what} ${source}: ${reason}`, EXIT.badInput, { cause: err });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const from = source === '-' ? 'stdin' : source;
+    throw new CliError(`${what} ${from} is not valid JSON: ${(err as Error).message}`, EXIT.badInput, { cause: err });
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A logger that shows the manager's messages on stderr with --verbose and hands warnings to `onWarn`. */
+export function cliLogger(io: Io, onWarn: (message: string) => void = () => {}): Logger {
+  const show = (level: string) => (message: string) => {
+    if (io.verbose) io.err(io.style('dim', `cordon [${level}] ${message}`));
+  };
+  return {
+    debug: show('debug'),
+    info: show('info'),
+    warn: (message) => {
+      onWarn(message);
+      show('warn')(message);
+    },
+    error: (message) => {
+      onWarn(message);
+      show('error')(message);
+    },
+  };
+}
+
+/**
+ * Starts a manager on the config, runs `body` and always shuts the manager down, so the process can exit.
+ * A failure to start is bad input (exit 2); what `body` throws is left to the caller.
+ */
+export async function withManager<T>(config: string, logger: Logger, body: (manager: PluginManager) => Promise<T>): Promise<T> {
+  const manager = new PluginManager(config, { logger });
+  try {
+    await manager.initialize().catch((err: unknown) => {
+      throw startupError(err, config);
+    });
+    return await body(manager);
+  } finally {
+    await manager.shutdown();
+  }
+}
+
+export const newRequestId = (): string => randomUUID();
