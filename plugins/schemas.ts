@@ -1,4 +1,232 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { PluginContext, PluginViolation } from '../src/runtime/schemas.js';
 
-/** Config schemas of the bundled plugins, by bundled name (placeholder until the bundled plugins land). */
-export const bundledSchemas: Record<string, z.ZodType> = {};
+/**
+ * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load
+ * and hands the parsed value (defaults filled) to the plugin, so a plugin file only imports types from here: its
+ * compiled JS must stay free of imports to run in a sandbox compartment.
+ */
+
+export type { PluginContext };
+export type Payload = Record<string, unknown>;
+export interface HookResult {
+  continue_processing?: boolean;
+  modified_payload?: Payload | null;
+  violation?: Omit<PluginViolation, 'plugin_name'> | null;
+  metadata?: Record<string, unknown>;
+}
+
+/** A regular expression given as a string; a pattern that does not compile fails at config load, not on first use. */
+const regexSource = (flags = '') =>
+  z.string().min(1, { abort: true }).superRefine((source, ctx) => {
+    try {
+      if (new RegExp(source, flags).test('')) ctx.addIssue({ code: 'custom', message: 'pattern must not match the empty string' });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
+    }
+  });
+
+/** Subdomains are always covered, so a domain is written bare (example.com, not *.example.com). */
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a domain name like example.com (subdomains are included)');
+
+const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be an HTTP header name');
+
+const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
+
+// ---- pii_filter
+export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban'] as const;
+export type PiiType = (typeof PII_TYPES)[number];
+const PiiStrategy = z.enum(['mask', 'redact', 'hash', 'block']);
+export type PiiStrategy = z.infer<typeof PiiStrategy>;
+const on = z.boolean().default(true);
+
+export const PiiFilterSchema = z.strictObject({
+  strategy: PiiStrategy.default('mask'),
+  strategy_by_type: z.partialRecord(z.enum(PII_TYPES), PiiStrategy).default(() => ({})),
+  detect: z
+    .strictObject({ email: on, phone: on, ssn: on, credit_card: on, ip_address: on, iban: on })
+    .prefault({}),
+  redaction_text: z.string().default('[REDACTED:{type}]'),
+  mask_char: z.string().length(1).default('*'),
+  hash_salt: z.string().default(''),
+  allow: list(regexSource()),
+});
+export type PiiFilterConfig = z.infer<typeof PiiFilterSchema>;
+
+// ---- deny_filter
+export const DenyFilterSchema = z.strictObject({
+  words: z.array(z.string().trim().min(1)).min(1),
+  case_sensitive: z.boolean().default(false),
+  check_names: z.boolean().default(true),
+});
+export type DenyFilterConfig = z.infer<typeof DenyFilterSchema>;
+
+// ---- regex_filter
+const RegexRule = z
+  .strictObject({
+    search: z.string().min(1),
+    replace: z.string().default(''),
+    flags: z.string().regex(/^(?:([imsu])(?!.*\1))*$/, 'may only hold the flags i, m, s, u, each once').default(''),
+  })
+  .superRefine((rule, ctx) => {
+    const check = regexSource(rule.flags).safeParse(rule.search);
+    for (const issue of check.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['search'], message: issue.message });
+  });
+export const RegexFilterSchema = z.strictObject({ rules: z.array(RegexRule).min(1) });
+export type RegexFilterConfig = z.infer<typeof RegexFilterSchema>;
+
+// ---- secrets_detection
+export const SecretsDetectionSchema = z.strictObject({
+  action: z.enum(['redact', 'block']).default('block'),
+  detect: z
+    .strictObject({
+      aws_access_key: on, aws_secret_key: on, github_token: on, slack_token: on, google_api_key: on,
+      private_key: on, jwt: on, generic_api_key: on,
+    })
+    .prefault({}),
+  redaction_text: z.string().default('[SECRET_REDACTED]'),
+  min_entropy: z.number().min(0).max(8).default(3.5),
+});
+export type SecretsDetectionConfig = z.infer<typeof SecretsDetectionSchema>;
+
+// ---- output_length_guard
+export const OutputLengthGuardSchema = z
+  .strictObject({
+    max_chars: z.number().int().positive().default(10_000),
+    strategy: z.enum(['truncate', 'block']).default('truncate'),
+    ellipsis: z.string().default('…'),
+  })
+  .refine((c) => c.ellipsis.length < c.max_chars, { path: ['ellipsis'], message: 'must be shorter than max_chars' });
+export type OutputLengthGuardConfig = z.infer<typeof OutputLengthGuardSchema>;
+
+// ---- resource_filter
+export const ResourceFilterSchema = z.strictObject({
+  allowed_schemes: z
+    .array(z.string().toLowerCase().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URI scheme without ":"'))
+    .min(1)
+    .default(() => ['https', 'http', 'file']),
+  allowed_domains: list(domain),
+  blocked_paths: list(z.string().startsWith('/', 'must be an absolute path starting with /')),
+  max_content_bytes: z.number().int().positive().default(1_000_000),
+});
+export type ResourceFilterConfig = z.infer<typeof ResourceFilterSchema>;
+
+// ---- url_reputation
+export const UrlReputationSchema = z.strictObject({
+  blocked_domains: list(domain),
+  blocked_patterns: list(regexSource('i')),
+  allowed_domains: list(domain),
+});
+export type UrlReputationConfig = z.infer<typeof UrlReputationSchema>;
+
+// ---- header_injector
+export const HeaderInjectorSchema = z
+  .strictObject({
+    headers: z
+      .record(headerName, z.string().regex(/^[^\r\n\0]*$/, 'must not contain line breaks or NUL'))
+      .refine((h) => Object.keys(h).length > 0, 'must name at least one header'),
+    overwrite: z.boolean().default(true),
+    protected_headers: z
+      .array(headerName)
+      .default(() => ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'host', 'content-length']),
+  })
+  .superRefine((c, ctx) => {
+    const guarded = new Set(c.protected_headers.map((h) => h.toLowerCase()));
+    for (const name of Object.keys(c.headers)) {
+      if (guarded.has(name.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['headers', name], message: `${name} is protected; remove it from protected_headers to allow it` });
+      }
+    }
+  });
+export type HeaderInjectorConfig = z.infer<typeof HeaderInjectorSchema>;
+
+// ---- schema_guard: the JSON Schema keywords it understands; any other keyword is a config error, not ignored
+export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+export interface JsonSchemaSubset {
+  type?: JsonType | JsonType[];
+  properties?: Record<string, JsonSchemaSubset>;
+  required?: string[];
+  enum?: unknown[];
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  items?: JsonSchemaSubset;
+  additionalProperties?: boolean | JsonSchemaSubset;
+  title?: string;
+  description?: string;
+}
+const JsonTypeSchema = z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+const count = z.number().int().nonnegative();
+export const JsonSchemaSubsetSchema: z.ZodType<JsonSchemaSubset> = z.lazy(() =>
+  z.strictObject({
+    type: z.union([JsonTypeSchema, z.array(JsonTypeSchema).min(1)]).optional(),
+    properties: z.record(z.string(), JsonSchemaSubsetSchema).optional(),
+    required: z.array(z.string()).optional(),
+    enum: z.array(z.unknown()).min(1).optional(),
+    minLength: count.optional(),
+    maxLength: count.optional(),
+    minimum: z.number().optional(),
+    maximum: z.number().optional(),
+    items: JsonSchemaSubsetSchema.optional(),
+    additionalProperties: z.union([z.boolean(), JsonSchemaSubsetSchema]).optional(),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
+);
+export const SchemaGuardSchema = z.strictObject({
+  arg_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
+  result_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
+  block_unknown_tools: z.boolean().default(false),
+  max_errors: z.number().int().positive().default(10),
+});
+export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;
+
+// ---- html_sanitizer
+export const HtmlSanitizerSchema = z.strictObject({
+  strip_tags: z
+    .array(z.string().toLowerCase().regex(/^[a-z][a-z0-9-]*$/, 'must be a tag name'))
+    .default(() => ['script', 'style', 'iframe', 'object', 'embed', 'frame', 'frameset']),
+  strip_event_handlers: z.boolean().default(true),
+  strip_javascript_urls: z.boolean().default(true),
+  strip_comments: z.boolean().default(true),
+});
+export type HtmlSanitizerConfig = z.infer<typeof HtmlSanitizerSchema>;
+
+// ---- rate_limiter: a rate is "<count>/<unit>" or "<count>/<n><unit>", unit s, m, h or d ("60/m", "500/10s")
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MAX_WINDOW_MS = 2 ** 31; // the store's expiry limit
+const Rate = z
+  .string()
+  .regex(/^[1-9]\d*\/(?:[1-9]\d*)?[smhd]$/, { message: 'must be a rate like 60/m or 500/10s (units s, m, h, d)', abort: true })
+  .refine((rate) => Number(rate.slice(rate.indexOf('/') + 1, -1) || 1) * UNIT_MS[rate.slice(-1)]! <= MAX_WINDOW_MS, 'window must be at most 24 days');
+export const RateLimiterSchema = z
+  .strictObject({
+    by_user: Rate.optional(),
+    by_tenant: Rate.optional(),
+    by_tool: z.record(z.string().min(1), Rate).default(() => ({})),
+  })
+  .refine((c) => c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
+    path: ['by_user'],
+    message: 'set at least one of by_user, by_tenant, by_tool',
+  });
+export type RateLimiterConfig = z.infer<typeof RateLimiterSchema>;
+
+/** Bundled plugin name (its file name in plugins/) -> the schema its `config` is parsed with. */
+export const bundledSchemas: Record<string, z.ZodType> = {
+  pii_filter: PiiFilterSchema,
+  deny_filter: DenyFilterSchema,
+  regex_filter: RegexFilterSchema,
+  secrets_detection: SecretsDetectionSchema,
+  output_length_guard: OutputLengthGuardSchema,
+  resource_filter: ResourceFilterSchema,
+  url_reputation: UrlReputationSchema,
+  header_injector: HeaderInjectorSchema,
+  schema_guard: SchemaGuardSchema,
+  html_sanitizer: HtmlSanitizerSchema,
+  rate_limiter: RateLimiterSchema,
+};

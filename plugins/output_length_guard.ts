@@ -1,0 +1,64 @@
+import type { HookResult, OutputLengthGuardConfig, Payload } from './schemas.js';
+
+/**
+ * Keeps tool and prompt results within `max_chars` per text string: longer strings are truncated (ending in the
+ * ellipsis) or the result is blocked. Each string counts on its own, so an MCP result's `content[i].text` items are
+ * limited one by one. Self-contained for the sandbox.
+ */
+
+const STRUCTURAL_KEYS = new Set(['role', 'type']);
+
+/** Rewrites every string leaf except under keys that name message structure; same reference when unchanged. */
+function mapStrings(value: unknown, fn: (text: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) {
+    const out = value.map((item) => mapStrings(item, fn));
+    return out.some((item, i) => item !== value[i]) ? out : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (STRUCTURAL_KEYS.has(key) || key === '__proto__') continue;
+    const next = mapStrings(item, fn);
+    if (next !== item) (out ??= { ...value })[key] = next;
+  }
+  return out ?? value;
+}
+
+/** Cuts at `length` UTF-16 units without splitting a surrogate pair. */
+function cut(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+}
+
+export default (config: OutputLengthGuardConfig) => {
+  const guard = (field: string) => (payload: Payload): HookResult | undefined => {
+    let over = 0;
+    let longest = 0;
+    const limit = (text: string) => {
+      if (text.length <= config.max_chars) return text;
+      over++;
+      longest = Math.max(longest, text.length);
+      return cut(text, config.max_chars - config.ellipsis.length) + config.ellipsis;
+    };
+    const limited = mapStrings(payload[field], limit);
+    if (over === 0) return undefined;
+    const metadata = { strings_over_limit: over, longest_string: longest, max_chars: config.max_chars };
+    if (config.strategy === 'truncate') return { modified_payload: { ...payload, [field]: limited }, metadata };
+    return {
+      continue_processing: false,
+      violation: {
+        reason: 'Output too long',
+        description: `${field} holds ${over} string(s) longer than ${config.max_chars} characters (longest ${longest})`,
+        code: 'OUTPUT_TOO_LONG',
+        details: metadata,
+      },
+      metadata,
+    };
+  };
+
+  return {
+    tool_post_invoke: guard('result'),
+    prompt_post_fetch: guard('result'),
+  };
+};

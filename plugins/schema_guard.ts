@@ -1,0 +1,87 @@
+import type { HookResult, JsonSchemaSubset, JsonType, Payload, SchemaGuardConfig } from './schemas.js';
+
+/**
+ * Validates a tool's args (tool_pre_invoke) and result (tool_post_invoke) against the JSON Schema configured for
+ * that tool, and blocks on the first `max_errors` problems. Implements the subset of JSON Schema the config schema
+ * accepts: type, properties, required, enum, minLength/maxLength, minimum/maximum, items, additionalProperties.
+ * Self-contained for the sandbox.
+ */
+
+function typeOf(value: unknown): JsonType {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value as JsonType;
+}
+
+const hasType = (value: unknown, type: JsonType) => typeOf(value) === type || (type === 'number' && typeOf(value) === 'integer');
+
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ak = Object.keys(a);
+  const bk = Object.keys(b);
+  return ak.length === bk.length && ak.every((k) => Object.hasOwn(b, k) && equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function validate(schema: JsonSchemaSubset, value: unknown, path: string, errors: string[], max: number): void {
+  const fail = (message: string, at = path) => {
+    if (errors.length < max) errors.push(`${at}: ${message}`);
+  };
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!types.some((t) => hasType(value, t))) return fail(`must be ${types.join(' or ')}, got ${typeOf(value)}`);
+  }
+  if (schema.enum && !schema.enum.some((option) => equal(option, value))) fail(`must be one of ${JSON.stringify(schema.enum)}`);
+  if (typeof value === 'string') {
+    const length = [...value].length;
+    if (schema.minLength !== undefined && length < schema.minLength) fail(`must be at least ${schema.minLength} characters`);
+    if (schema.maxLength !== undefined && length > schema.maxLength) fail(`must be at most ${schema.maxLength} characters`);
+  }
+  if (typeof value === 'number') {
+    if (schema.minimum !== undefined && value < schema.minimum) fail(`must be >= ${schema.minimum}`);
+    if (schema.maximum !== undefined && value > schema.maximum) fail(`must be <= ${schema.maximum}`);
+  }
+  if (Array.isArray(value) && schema.items) {
+    value.forEach((item, i) => validate(schema.items!, item, `${path}[${i}]`, errors, max));
+  }
+  if (typeOf(value) === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) if (!Object.hasOwn(obj, key)) fail(`missing required property ${key}`);
+    for (const [key, item] of Object.entries(obj)) {
+      const declared = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+      const extra = schema.additionalProperties;
+      if (declared) validate(declared, item, `${path}.${key}`, errors, max);
+      else if (extra === false) fail('is not allowed (additionalProperties is false)', `${path}.${key}`);
+      else if (extra && extra !== true) validate(extra, item, `${path}.${key}`, errors, max);
+    }
+  }
+}
+
+export default (config: SchemaGuardConfig) => {
+  const block = (tool: string, errors: string[]): HookResult => ({
+    continue_processing: false,
+    violation: {
+      reason: 'Schema validation failed',
+      description: `${tool}: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+      code: 'SCHEMA_VIOLATION',
+      details: { tool, errors },
+    },
+  });
+
+  const check = (schemas: Record<string, JsonSchemaSubset>, field: string, requireSchema: boolean) =>
+    (payload: Payload): HookResult | undefined => {
+      const tool = String(payload.name);
+      const schema = Object.hasOwn(schemas, tool) ? schemas[tool] : undefined;
+      if (!schema) return requireSchema ? block(tool, [`no argument schema is configured for tool ${tool}`]) : undefined;
+      const errors: string[] = [];
+      validate(schema, payload[field], field, errors, config.max_errors);
+      return errors.length > 0 ? block(tool, errors) : undefined;
+    };
+
+  return {
+    tool_pre_invoke: check(config.arg_schemas, 'args', config.block_unknown_tools),
+    tool_post_invoke: check(config.result_schemas, 'result', false),
+  };
+};

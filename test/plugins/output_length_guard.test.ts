@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import outputLengthGuard from '../../plugins/output_length_guard.js';
+import type { OutputLengthGuardConfig } from '../../plugins/schemas.js';
+import { assertIssueAt, configErrors, parseConfig } from './helpers.js';
+
+const build = (config: unknown = {}) => outputLengthGuard(parseConfig<OutputLengthGuardConfig>('output_length_guard', config));
+
+describe('output_length_guard', () => {
+  it('truncates each long text of an MCP tool result, ending in the ellipsis', () => {
+    const result = build({ max_chars: 10 }).tool_post_invoke({
+      name: 'read_file',
+      result: { content: [{ type: 'text', text: 'abcdefghijklmnop' }, { type: 'text', text: 'short' }], isError: false },
+    });
+    assert.deepEqual(result, {
+      modified_payload: {
+        name: 'read_file',
+        result: { content: [{ type: 'text', text: 'abcdefghi…' }, { type: 'text', text: 'short' }], isError: false },
+      },
+      metadata: { strings_over_limit: 1, longest_string: 16, max_chars: 10 },
+    });
+  });
+
+  it('truncates a plain string result and never splits a surrogate pair', () => {
+    const result = build({ max_chars: 6, ellipsis: '...' }).tool_post_invoke({ name: 't', result: 'ab😀cdefgh' });
+    assert.deepEqual(result?.modified_payload, { name: 't', result: 'ab...' });
+  });
+
+  it('blocks instead when configured, on prompt results too', () => {
+    const result = build({ max_chars: 20, strategy: 'block' }).prompt_post_fetch({
+      prompt_id: 'summarize',
+      result: { messages: [{ role: 'assistant', content: { type: 'text', text: 'x'.repeat(25) } }] },
+    });
+    assert.deepEqual(result, {
+      continue_processing: false,
+      violation: {
+        reason: 'Output too long',
+        description: 'result holds 1 string(s) longer than 20 characters (longest 25)',
+        code: 'OUTPUT_TOO_LONG',
+        details: { strings_over_limit: 1, longest_string: 25, max_chars: 20 },
+      },
+      metadata: { strings_over_limit: 1, longest_string: 25, max_chars: 20 },
+    });
+  });
+
+  it('passes results within the limit, the limit itself included', () => {
+    assert.equal(build({ max_chars: 5 }).tool_post_invoke({ name: 't', result: { a: 'abcde', n: 123456789 } }), undefined);
+  });
+
+  it('rejects a bad config naming the field', () => {
+    assertIssueAt(configErrors('output_length_guard', { max_chars: 0 }), 'max_chars');
+    assertIssueAt(configErrors('output_length_guard', { max_chars: 2.5 }), 'max_chars');
+    assertIssueAt(configErrors('output_length_guard', { strategy: 'summarize' }), 'strategy');
+    assertIssueAt(configErrors('output_length_guard', { max_chars: 3, ellipsis: '...' }), 'ellipsis', /shorter than max_chars/);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import rateLimiter from '../../plugins/rate_limiter.js';
+import type { HookResult, RateLimiterConfig } from '../../plugins/schemas.js';
+import { MemoryStore, storeFor } from '../../src/runtime/store.js';
+import { assertIssueAt, configErrors, context, parseConfig } from './helpers.js';
+
+type Grants = Parameters<typeof rateLimiter>[1];
+const build = (config: unknown, grants?: Grants) => rateLimiter(parseConfig<RateLimiterConfig>('rate_limiter', config), grants);
+const alice = context({ user: 'alice@example.com', tenant_id: 'acme' });
+const call = (plugin: ReturnType<typeof build>, tool = 'search', ctx = alice) => plugin.tool_pre_invoke({ name: tool, args: {} }, ctx);
+const codes = (results: Array<HookResult | undefined>) => results.map((r) => r?.violation?.code ?? 'pass');
+
+describe('rate_limiter', () => {
+  it('lets a user through up to the limit, then blocks with the dimension named', async () => {
+    const plugin = build({ by_user: '3/m' });
+    const results = [await call(plugin), await call(plugin), await call(plugin), await call(plugin)];
+    assert.deepEqual(results.slice(0, 3).map((r) => r?.metadata), [{ rate_limit_remaining: 2 }, { rate_limit_remaining: 1 }, { rate_limit_remaining: 0 }]);
+    assert.deepEqual(results[3], {
+      continue_processing: false,
+      violation: {
+        reason: 'Rate limit exceeded',
+        description: 'user alice@example.com is over its limit of 3/m',
+        code: 'RATE_LIMITED',
+        details: { dimension: 'user', subject: 'alice@example.com', limit: '3/m', count: 4 },
+      },
+    });
+    assert.deepEqual(await call(plugin, 'search', context({ user: { email: 'bob@example.com' } })), { metadata: { rate_limit_remaining: 2 } });
+  });
+
+  it('limits tenants and tools, with "*" for every tool not named', async () => {
+    const plugin = build({ by_tenant: '5/h', by_tool: { export_all: '1/m', '*': '2/m' } });
+    assert.deepEqual(codes([await call(plugin, 'export_all'), await call(plugin, 'export_all')]), ['pass', 'RATE_LIMITED']);
+    assert.deepEqual(codes([await call(plugin, 'search'), await call(plugin, 'search'), await call(plugin, 'search')]), ['pass', 'pass', 'RATE_LIMITED']);
+    const blocked = await call(plugin, 'lookup'); // the sixth call of tenant acme this hour
+    assert.deepEqual(blocked?.violation?.details, { dimension: 'tenant', subject: 'acme', limit: '5/h', count: 6 });
+    // another tenant has its own budget; the tool budget of lookup is shared (its second call of two)
+    assert.deepEqual(await call(plugin, 'lookup', context({ tenant_id: 'globex' })), { metadata: { rate_limit_remaining: 0 } });
+  });
+
+  it('skips dimensions a request does not have, and tool limits on prompts', async () => {
+    const plugin = build({ by_user: '1/m', by_tool: { '*': '1/m' } });
+    assert.equal(await plugin.prompt_pre_fetch({ prompt_id: 'p', args: {} }, context()), undefined);
+    assert.deepEqual(codes([await plugin.prompt_pre_fetch({ prompt_id: 'p', args: {} }, alice), await plugin.prompt_pre_fetch({ prompt_id: 'p', args: {} }, alice)]),
+      ['pass', 'RATE_LIMITED']);
+  });
+
+  it('starts counting afresh once the window has passed', async () => {
+    const plugin = build({ by_user: '1/1s' });
+    assert.deepEqual(codes([await call(plugin), await call(plugin)]), ['pass', 'RATE_LIMITED']);
+    await sleep(1_100);
+    assert.deepEqual(codes([await call(plugin)]), ['pass']);
+  });
+
+  it('counts in the shared store, so instances (workers) share one limit exactly under concurrency', async () => {
+    const store = storeFor(new MemoryStore(), 'rate_limiter');
+    const workers = Array.from({ length: 4 }, () => build({ by_user: '50/m' }, { store }));
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => call(workers[i % 4]!)));
+    assert.equal(codes(results).filter((c) => c === 'pass').length, 50);
+    assert.equal(await store.get('user:50/m:alice@example.com'), 200);
+  });
+
+  it('uses a global store when the runtime endows one, and per-instance counters without any', async () => {
+    const store = storeFor(new MemoryStore(), 'rl');
+    const global = globalThis as { store?: unknown };
+    global.store = store;
+    try {
+      const [a, b] = [build({ by_user: '1/m' }), build({ by_user: '1/m' })];
+      assert.deepEqual(codes([await call(a), await call(b)]), ['pass', 'RATE_LIMITED']);
+    } finally {
+      delete global.store;
+    }
+    const [a, b] = [build({ by_user: '1/m' }), build({ by_user: '1/m' })];
+    assert.deepEqual(codes([await call(a), await call(b), await call(a)]), ['pass', 'pass', 'RATE_LIMITED']);
+  });
+
+  it('rejects a bad config naming the field', () => {
+    assertIssueAt(configErrors('rate_limiter', {}), 'by_user', /at least one/);
+    assertIssueAt(configErrors('rate_limiter', { by_user: '60/minute' }), 'by_user', /60\/m/);
+    assertIssueAt(configErrors('rate_limiter', { by_tool: { search: '0/m' } }), 'by_tool.search');
+    assertIssueAt(configErrors('rate_limiter', { by_tenant: '1/30d' }), 'by_tenant', /24 days/);
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import urlReputation from '../../plugins/url_reputation.js';
+import type { UrlReputationConfig } from '../../plugins/schemas.js';
+import { assertIssueAt, configErrors, parseConfig } from './helpers.js';
+
+const build = (config: unknown) => urlReputation(parseConfig<UrlReputationConfig>('url_reputation', config));
+const plugin = build({
+  blocked_domains: ['malware.test', 'Phish.Example'],
+  blocked_patterns: ['\\.exe(?:$|\\?)', '/wp-admin/'],
+  allowed_domains: ['safe.malware.test'],
+});
+
+const blocked = (url: string, rule: string, location: string) => ({
+  continue_processing: false,
+  violation: {
+    reason: 'Blocked URL',
+    description: `${url} matches blocked ${rule} (found in ${location})`,
+    code: 'URL_BLOCKED',
+    details: { url, location, rule },
+  },
+});
+
+describe('url_reputation', () => {
+  it('blocks a URL on a blocked domain or its subdomains, found deep in args', () => {
+    const payload = {
+      name: 'fetch_page',
+      args: { pages: [{ url: 'https://docs.example.com/a' }, { url: 'see https://cdn.MALWARE.test./kit.zip, then reply' }] },
+    };
+    assert.deepEqual(plugin.tool_pre_invoke(payload), blocked('https://cdn.MALWARE.test./kit.zip', 'domain malware.test', 'args.pages[1].url'));
+  });
+
+  it('sees through userinfo, ports and escapes in the host', () => {
+    const url = 'http://docs.example.com@phish.example:8080/login';
+    assert.deepEqual(plugin.prompt_pre_fetch({ prompt_id: 'p', args: { link: url } }), blocked(url, 'domain phish.example', 'args.link'));
+    const escaped = 'https://phish%2Eexample/x';
+    assert.deepEqual(plugin.prompt_pre_fetch({ prompt_id: 'p', args: { link: escaped } }), blocked(escaped, 'domain phish.example', 'args.link'));
+  });
+
+  it('blocks on patterns, case-insensitively, against the whole URL', () => {
+    const url = 'https://downloads.example.org/setup.EXE';
+    assert.deepEqual(
+      plugin.agent_pre_invoke({ agent_id: 'a', messages: [{ role: 'user', content: `install ${url}.` }], parameters: {} }),
+      blocked(url, 'pattern \\.exe(?:$|\\?)', 'messages[0].content'),
+    );
+    assert.equal(plugin.resource_pre_fetch({ uri: 'https://blog.example.org/wp-admin/users', metadata: {} })?.violation?.code, 'URL_BLOCKED');
+  });
+
+  it('lets allowed domains through and ignores look-alike hosts', () => {
+    const payload = {
+      name: 't',
+      result: 'https://safe.malware.test/kit.exe https://notmalware.test/ https://malware.testing.example/ mailto:x@malware.test',
+    };
+    assert.equal(plugin.tool_post_invoke(payload), undefined);
+  });
+
+  it('rejects a bad config naming the field', () => {
+    assertIssueAt(configErrors('url_reputation', { blocked_domains: ['https://evil.test'] }), 'blocked_domains.0');
+    assertIssueAt(configErrors('url_reputation', { blocked_patterns: ['ok', '(?<'] }), 'blocked_patterns.1', /invalid regular expression/);
+    assertIssueAt(configErrors('url_reputation', { allow_domains: [] }), '', /allow_domains/);
+  });
+});
