@@ -76,21 +76,33 @@ export const PluginSettingsSchema = z.strictObject({
   default_hook_policy: z.enum(['allow', 'deny']).default('deny'),
   /** worker threads per pool */
   threads: z.number().int().positive().max(64).default(defaultThreads),
-  /** V8 old-generation heap limit of each worker, MB */
-  worker_heap_mb: z.number().int().min(16).default(256),
+  /**
+   * V8 old-generation heap limit of each worker, MB. Kept well above worker_rss_growth_mb: at the heap limit some
+   * allocation shapes abort the whole process (nodejs/node#47224), so the watchdog should stop a bomb first.
+   */
+  worker_heap_mb: z.number().int().min(16).default(2048),
+  /**
+   * how far the host process's resident memory may grow, MB, while one worker task runs; past it the task's worker
+   * is terminated (OUT_OF_MEMORY). Counts ArrayBuffers too. 0 turns the watchdog off.
+   */
+  worker_rss_growth_mb: z.number().int().min(0).default(512),
   /** V8 young-generation limit of each worker, MB */
   worker_young_heap_mb: z.number().int().min(1).default(32),
   /** stack of each worker thread, MB */
   worker_stack_mb: z.number().int().min(1).max(64).default(4),
-  /** child processes per `isolation: process` pool; each costs a Node process (~45 MB, ~50 ms to start) */
+  /** child processes per `isolation: process` pool; each costs a Node process (~60 MB, 0.1-0.4 s to start) */
   processes: z.number().int().positive().max(64).default(Math.min(2, defaultThreads)),
-  /** V8 heap limit (--max-old-space-size) of each plugin process, MB: a heap bomb ends there with a clear V8 error */
-  process_heap_mb: z.number().int().min(16).default(512),
   /**
-   * resident memory limit of each plugin process, MB, polled every 10 ms while it runs a task; past it the process
-   * is SIGKILLed. It also counts what V8's heap limit does not (ArrayBuffers, Buffers), so keep it above the heap.
+   * V8 heap limit (--max-old-space-size) of each plugin process, MB. Above process_rss_mb on purpose: near its heap
+   * limit V8 spends seconds in last-resort GCs before it aborts, while the resident-memory limit kills at once. It
+   * is the backstop where /proc cannot be read.
    */
-  process_rss_mb: z.number().int().min(32).default(1024),
+  process_heap_mb: z.number().int().min(16).default(1024),
+  /**
+   * resident memory limit of each plugin process, MB, read from /proc every 10 ms while it runs a task; past it the
+   * process is SIGKILLed (OUT_OF_MEMORY). Counts what V8's heap limit does not (ArrayBuffers).
+   */
+  process_rss_mb: z.number().int().min(32).default(512),
   // ContextForge settings with no meaning here, accepted so its configs load unchanged
   parallel_execution_within_band: z.boolean().optional(),
   enable_plugin_api: z.boolean().optional(),

@@ -17,6 +17,8 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  */
 export async function resolveKinds(entries: PluginEntry[], baseDir: string, pluginDirs: string[], issues: ConfigIssue[]) {
   return Promise.all(entries.map(async (entry, i) => {
+    // a disabled plugin is never loaded, so its module need not even exist
+    if (entry.mode === 'disabled') return { ...entry, modulePath: '', bundled: false };
     const { kind } = entry;
     if (kind.startsWith('./') || kind.startsWith('../') || isAbsolute(kind)) {
       const candidates = isAbsolute(kind) ? [kind] : [baseDir, ...pluginDirs].map((dir) => resolve(dir, kind));

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
-import { toFailure, type Failure } from './errors.js';
+import { FailureError, toFailure, type Failure } from './errors.js';
+import { MemoryWatch } from './memory-watch.js';
 import type { Logger } from './observability.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
 import type { PluginSettings } from './config.js';
@@ -7,7 +8,7 @@ import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../san
 import type { LoadReply, PoolData, ShutdownTask } from '../sandbox/protocol.js';
 import { LoadReplySchema } from '../sandbox/protocol.js';
 
-const WORKER_FILE = new URL('../sandbox/worker.js', import.meta.url).href;
+const WORKER_FILE = new URL('../sandbox/worker.cjs', import.meta.url).href;
 /** how long a run handed to a worker may wait to start before that worker counts as stuck (booting ones included) */
 const STALL_MS = 5000;
 
@@ -19,8 +20,10 @@ const STALL_MS = 5000;
 export class PoolRunner implements Runner {
   private readonly pool: Piscina;
   private readonly buffers = new ProgressBuffers();
+  private readonly memory: MemoryWatch;
 
-  constructor(data: PoolData, settings: PluginSettings, private readonly logger: Logger) {
+  constructor(data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger) {
+    this.memory = new MemoryWatch(settings.worker_rss_growth_mb * 2 ** 20);
     this.pool = new Piscina({
       filename: WORKER_FILE,
       workerData: data,
@@ -87,14 +90,20 @@ export class PoolRunner implements Runner {
       controller.abort();
     };
     segment.signal?.addEventListener('abort', cancel, { once: true });
+    let outgrown: FailureError | undefined;
+    const unwatch = this.memory.watch((grew) => {
+      outgrown = new FailureError(outgrownFailure(grew, this.settings.worker_rss_growth_mb));
+      controller.abort();
+    });
     const { timeoutsMs: _, signal: __, ...rest } = segment;
     try {
       const outcomes = (await this.pool.run({ op: 'chain', ...rest, progress }, { signal: controller.signal })) as unknown[];
       this.buffers.release(progress);
       return outcomes;
     } catch (err) {
-      return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : stalled ? 'stalled' : err);
+      return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : stalled ? 'stalled' : outgrown ?? err);
     } finally {
+      unwatch();
       clearTimeout(timer);
       segment.signal?.removeEventListener('abort', cancel);
     }
@@ -134,6 +143,7 @@ export class PoolRunner implements Runner {
 }
 
 function crashFailure(err: unknown, running: number): Failure {
+  if (err instanceof FailureError) return err.failure;
   if (err === 'cancelled') return { code: 'CANCELLED', message: 'cancelled: the concurrent phase was already decided' };
   if (err === 'stalled') return { code: 'WORKER_EXITED', message: 'its worker never started the run (an earlier plugin left it busy) and was stopped' };
   const code = (err as { code?: string })?.code;
@@ -142,3 +152,9 @@ function crashFailure(err: unknown, running: number): Failure {
   if ((err as Error)?.name === 'AbortError') return { code: 'WORKER_EXITED', message: 'run was cancelled' };
   return toFailure(err, 'WORKER_EXITED');
 }
+
+const outgrownFailure = (grew: number, limitMb: number): Failure => ({
+  code: 'OUT_OF_MEMORY',
+  message: `worker stopped: the process's resident memory grew by ${Math.round(grew / 2 ** 20)} MB while it ran (worker_rss_growth_mb: ${limitMb})`,
+  details: { grew_mb: Math.round(grew / 2 ** 20), limit_mb: limitMb },
+});

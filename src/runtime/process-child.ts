@@ -5,7 +5,7 @@ import type { Logger } from './observability.js';
 import type { FromChild, ProcessTask, ToChild } from '../sandbox/process-protocol.js';
 import type { PoolData } from '../sandbox/protocol.js';
 
-export const PROCESS_ENTRY = new URL('../sandbox/process-worker.js', import.meta.url);
+const ENTRY = new URL('../sandbox/process-worker.js', import.meta.url);
 
 /** How long a new process may take to boot and accept its init message; not counted in any plugin's timeout. */
 const READY_TIMEOUT_MS = 15_000;
@@ -20,7 +20,6 @@ const STDERR_GRACE_MS = 200;
 export interface ProcessOptions {
   heapMb: number;
   logger: Logger;
-  entry?: URL;
 }
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
@@ -40,13 +39,15 @@ export class PluginProcess {
   private tail = '';
   private lines = 0;
   private gone: Exit | undefined;
+  /** how the process ended, once it has and its stderr is read */
+  private ended: Failure | undefined;
   private killed = false;
   /** booted and initialized: a task sent now starts at once */
   booted = false;
 
   constructor(data: PoolData, private readonly options: ProcessOptions) {
     // fork may throw at once (EAGAIN, ENOMEM): the caller turns that into a failure
-    this.child = fork(options.entry ?? PROCESS_ENTRY, [], {
+    this.child = fork(ENTRY, [], {
       serialization: 'advanced',
       env: {},
       execArgv: [`--max-old-space-size=${options.heapMb}`],
@@ -68,18 +69,23 @@ export class PluginProcess {
     });
     this.ready.catch(() => {});
     this.exited = new Promise((resolve) => {
+      let grace: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(grace);
+        resolve(this.gone!);
+      };
       this.child.once('exit', (code, signal) => {
         this.gone = { code, signal };
-        const grace = setTimeout(done, STDERR_GRACE_MS);
-        this.child.once('close', done);
-        function done() {
-          clearTimeout(grace);
-          resolve({ code, signal });
-        }
+        grace = setTimeout(done, STDERR_GRACE_MS);
+      });
+      // a process that never started (spawn ENOENT) closes without an exit
+      this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        this.gone ??= { code, signal };
+        done();
       });
     });
     void this.exited.then((exit) => {
-      const failure = this.describeExit(exit);
+      const failure = (this.ended = this.describeExit(exit));
       started(new Error(failure.message));
       this.current?.settle({ ok: false, failure });
     });
@@ -99,15 +105,13 @@ export class PluginProcess {
     this.child.channel?.unref();
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   /** Sends one task; resolves with its reply, or with a failure describing how the process died meanwhile. */
   request(task: ProcessTask): Promise<Reply> {
     const seq = ++this.seq;
     this.lines = 0;
+    this.tail = '';
     return new Promise((resolve) => {
+      if (this.ended) return resolve({ ok: false, failure: this.ended });
       this.current = {
         seq,
         settle: (reply) => {
@@ -144,10 +148,11 @@ export class PluginProcess {
     if (this.child.connected) this.child.send(message, (err: Error | null) => err && this.kill());
   }
 
-  /** V8 prints its fatal out-of-memory errors on stderr before aborting; anything else is a plain exit. */
+  /** V8 prints its fatal out-of-memory errors on stderr, then aborts (SIGABRT) or traps (SIGTRAP); else a plain exit. */
   private describeExit(exit: Exit): Failure {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    const fatal = /^.*(out of memory|heap limit|allocation failed|invalid size error|invalid array length).*$/im.exec(this.tail);
+    const aborted = exit.signal === 'SIGABRT' || exit.signal === 'SIGTRAP';
+    const fatal = aborted && /^.*(out of memory|heap limit|allocation failed|invalid size error|invalid array length).*$/im.exec(this.tail);
     if (fatal) return { code: 'OUT_OF_MEMORY', message: `plugin process ran out of memory (${fatal[0].trim().slice(0, 200)})` };
     return { code: 'WORKER_EXITED', message: `plugin process ${how}` };
   }
@@ -166,7 +171,7 @@ export class PluginProcess {
   }
 
   private log(level: 'info' | 'warn', line: string): void {
-    if (++this.lines > LINES_PER_TASK) return;
+    if (!line.trim() || ++this.lines > LINES_PER_TASK) return;
     const text = this.lines === LINES_PER_TASK ? '(further output of this task dropped)' : line.slice(0, MAX_LINE);
     this.options.logger[level](`[plugin process ${this.child.pid}] ${text}`);
   }

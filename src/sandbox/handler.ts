@@ -21,9 +21,8 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   };
   // Every worker loads all its plugins as soon as it starts, so neither the first call on a fresh worker nor the
   // call after a runaway (whose worker was replaced) pays for loading. A failure stays cached in the loader and is
-  // reported by the task that needs the plugin; allSettled keeps it from being an unhandled rejection. It starts
-  // on the next turn: Piscina require()s this module, and an import() begun while that is evaluating fails.
-  setImmediate(() => void Promise.allSettled(data.plugins.map((p) => open(p.id))));
+  // reported by the task that needs the plugin; allSettled keeps it from being an unhandled rejection.
+  void Promise.allSettled(data.plugins.map((p) => open(p.id)));
   return (task) => {
     switch (task.op) {
       case 'chain':

@@ -1,0 +1,29 @@
+/*
+ * The Piscina entry, in CommonJS on purpose: Piscina require()s its worker file, and on Node >= 20.19 an ES module
+ * loaded that way (require(esm)) and plugin modules loaded later by import() intermittently collided ("Unexpected
+ * status of a module that is imported again after being required"). Here every ES module is loaded by import().
+ * Nothing may throw at load either: Piscina then hangs later tasks instead of failing them.
+ */
+import os = require('node:os');
+import piscina = require('piscina');
+import type { WorkerTask } from './protocol.js';
+
+/**
+ * A worker lowers its own thread's scheduling priority first (a nice value is per thread on Linux): under CPU
+ * contention the host's event loop, which dispatches and merges every invocation, wins over plugin work and over a
+ * replacement worker booting after a runaway; with idle cores it changes nothing.
+ */
+const WORKER_NICE = 5;
+try {
+  os.setPriority(WORKER_NICE);
+} catch {
+  // not permitted here: run at the inherited priority
+}
+
+const handler = import('./handler.js').then(({ createHandler }) => createHandler(piscina.workerData));
+// a failed import is reported by every task; this keeps it from also being an unhandled rejection
+handler.catch(() => {});
+
+export = async function handle(task: WorkerTask): Promise<unknown> {
+  return (await handler)(task);
+};
