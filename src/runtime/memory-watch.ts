@@ -1,5 +1,7 @@
 /** How often the host's resident memory is read while a watched task runs. */
 const INTERVAL_MS = 10;
+/** polls with no task running before the poll stops */
+const IDLE_POLLS = 50;
 
 interface Watched {
   base: number;
@@ -17,6 +19,9 @@ export class MemoryWatch {
   private readonly tasks = new Set<Watched>();
   private timer: NodeJS.Timeout | undefined;
   private last = 0;
+  /** stopped workers that have not exited yet */
+  private dying = 0;
+  private idlePolls = 0;
 
   /** @param limitBytes growth allowed per task; 0 turns the watch off */
   constructor(private readonly limitBytes: number) {}
@@ -24,29 +29,42 @@ export class MemoryWatch {
   /** Watches one task from now; `exceeded` is called at most once. Returns the function that ends the watch. */
   watch(exceeded: (grewBy: number) => void): () => void {
     if (!this.limitBytes) return () => {};
-    // while the poll runs its last reading is at most one interval old: close enough, and reading costs ~6 µs
+    // While the poll runs its last reading is at most one interval old: close enough, and it spares each call a
+    // reading (~6 µs) and a timer. The poll outlives its tasks by IDLE_POLLS, so back-to-back calls keep it.
     if (!this.timer) {
       this.last = process.memoryUsage.rss();
       this.timer = setInterval(() => this.poll(), INTERVAL_MS).unref();
     }
+    this.idlePolls = 0;
     const entry: Watched = { base: this.last, exceeded };
     this.tasks.add(entry);
     return () => {
       this.tasks.delete(entry);
-      if (this.tasks.size === 0) this.stop();
     };
   }
 
+  /**
+   * A stopped worker goes on allocating until its thread really ends (a C++ builtin can run for many seconds):
+   * growth until `exited` settles is charged to no task, so the call that runs next is not blamed for it.
+   */
+  dyingUntil(exited: Promise<unknown>): void {
+    this.dying++;
+    void exited.finally(() => this.dying--);
+  }
+
   private poll(): void {
-    this.last = process.memoryUsage.rss();
-    for (const task of this.tasks) {
-      const grew = this.last - task.base;
-      if (grew > this.limitBytes) {
-        this.tasks.delete(task);
-        task.exceeded(grew);
-      }
+    const rss = (this.last = process.memoryUsage.rss());
+    if (this.dying) {
+      for (const task of this.tasks) task.base = Math.max(task.base, rss);
+      return;
     }
-    if (this.tasks.size === 0) this.stop();
+    // decided on one reading before any task is stopped, so the order tasks were added in cannot spare one
+    const over = [...this.tasks].filter((task) => rss - task.base > this.limitBytes);
+    for (const task of over) {
+      this.tasks.delete(task);
+      task.exceeded(rss - task.base);
+    }
+    if (this.tasks.size === 0 && ++this.idlePolls >= IDLE_POLLS) this.stop();
   }
 
   private stop(): void {

@@ -93,7 +93,12 @@ export class PoolRunner implements Runner {
     let outgrown: FailureError | undefined;
     const unwatch = this.memory.watch((grew) => {
       outgrown = new FailureError(outgrownFailure(grew, this.settings.worker_rss_growth_mb));
+      const before = this.pool.threads;
       controller.abort();
+      // Piscina drops the aborted task's worker from its list at once; it is dying until its thread exits
+      for (const worker of before) {
+        if (!this.pool.threads.includes(worker)) this.memory.dyingUntil(new Promise((resolve) => worker.once('exit', resolve)));
+      }
     });
     const { timeoutsMs: _, signal: __, ...rest } = segment;
     try {
