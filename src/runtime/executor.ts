@@ -39,7 +39,8 @@ interface Invocation {
   global: GlobalContext;
   contexts: PluginContextTable;
   locals: PluginContextTable | null | undefined;
-  trace: Context;
+  /** the hook span's context; null when no tracer records, so plugin spans are not even built */
+  trace: Context | null;
 }
 
 type Blocked = { plugin: RegisteredPlugin; violation: PluginViolation | null };
@@ -70,7 +71,7 @@ export class Executor {
         hook, policy: policyFor(hook, this.deps.policy), settings: this.deps.policy, failOnPluginError: this.deps.failOnPluginError,
         payload: current, modified: false, metadata: {}, global, decisionPlugin: null,
       },
-      global, contexts, locals: options.localContexts, trace: trace.setSpan(otelContext.active(), span),
+      global, contexts, locals: options.localContexts, trace: span.isRecording() ? trace.setSpan(otelContext.active(), span) : null,
     };
     try {
       const phases = this.byPhase(plugins);
@@ -171,7 +172,7 @@ export class Executor {
     const before = inv.view.payload;
     const step: Step = stepChain(inv.view, plugin, outcome, (level, message) => this.deps.logger[level](message));
     const key = contextKey(inv.global, plugin);
-    const local = outcome.ok ? outcome.local : { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
+    const local = (outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
     inv.contexts[key] = { state: local.state, metadata: local.metadata, global_context: inv.global };
     this.logOutcome(plugin, outcome);
     this.pluginSpan(inv, plugin, outcome, step.kind === 'block', inv.view.payload !== before);
@@ -191,7 +192,7 @@ export class Executor {
       global: inv.global,
       plugins: run.map((p) => {
         const local = inv.locals?.[contextKey(inv.global, p)];
-        return { id: p.id, mode: p.mode, onError: p.onError, local: { state: local?.state ?? {}, metadata: local?.metadata ?? {} } };
+        return local ? { id: p.id, local: { state: local.state ?? {}, metadata: local.metadata ?? {} } } : { id: p.id };
       }),
       timeoutsMs: run.map((p) => p.timeoutMs),
     };
@@ -202,6 +203,7 @@ export class Executor {
   }
 
   private pluginSpan(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome, violated: boolean, modified: boolean): void {
+    if (!inv.trace) return;
     const end = Date.now();
     const span = this.deps.tracer.startSpan(`plugin.execute.${plugin.name}`, {
       startTime: end - outcome.ms,

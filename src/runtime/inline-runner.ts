@@ -1,6 +1,6 @@
 import { FailureError } from './errors.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
-import { runChain } from '../sandbox/chain.js';
+import { runChain, stepPlugin } from '../sandbox/chain.js';
 import { forgetPlugin, loadPlugin } from '../sandbox/loader.js';
 import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
 import { storeFor, type Store } from './store.js';
@@ -34,7 +34,7 @@ export class InlineRunner implements Runner {
   run(segment: Segment): Promise<unknown[]> {
     return runChain(segment, this.data, {
       load: (id) => this.open(id),
-      nameOf: (id) => this.definitions.get(id)?.name ?? id,
+      pluginOf: (id) => stepPlugin(this.definitions.get(id), id),
       started: () => {},
       finished: () => true,
       guard: (i, pending) => withTimeout(Promise.resolve(pending), segment.timeoutsMs[i]!),

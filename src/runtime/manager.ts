@@ -7,6 +7,7 @@ import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } 
 import { InlineRunner } from './inline-runner.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
 import type { PolicySettings } from './policies.js';
+import type { RunnableMode } from './modes.js';
 import { PoolRunner } from './pool-runner.js';
 import { ProcessRunner } from './process-runner.js';
 import { PluginRegistry, type RegisteredPlugin } from './registry.js';
@@ -172,7 +173,7 @@ function definitionOf(entry: ResolvedConfig['plugins'][number], timeoutMs: numbe
   }
   return {
     id: randomUUID(), name: entry.name, modulePath: entry.modulePath, isolation: entry.isolation, config: entry.config,
-    capabilities: entry.capabilities, envValues, timeoutMs,
+    capabilities: entry.capabilities, envValues, timeoutMs, mode: entry.mode as RunnableMode, onError: entry.on_error,
   };
 }
 

@@ -32,11 +32,11 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     hook: hookName,
     payload: current,
     global,
-    plugins: [{ id: plugin.id, mode: plugin.mode, local: { state: pluginContext?.state ?? {}, metadata: pluginContext?.metadata ?? {} } }],
+    plugins: [pluginContext ? { id: plugin.id, local: { state: pluginContext.state ?? {}, metadata: pluginContext.metadata ?? {} } } : { id: plugin.id }],
     timeoutsMs: [plugin.timeoutMs],
   });
   const outcome = parseOutcome(raw[0]);
-  if (outcome.ok && pluginContext) {
+  if (outcome.ok && outcome.local && pluginContext) {
     pluginContext.state = outcome.local.state;
     pluginContext.metadata = outcome.local.metadata;
   }

@@ -1,12 +1,17 @@
-import { stepChain, type ChainView, type Log } from '../runtime/chain-step.js';
+import { stepChain, type ChainView, type Log, type StepPlugin } from '../runtime/chain-step.js';
 import { FailureError, toFailure, type Failure } from '../runtime/errors.js';
 import { hookSpec } from '../runtime/hooks.js';
-import { NotPlainDataError, toPlainData } from '../runtime/plain.js';
+import { NotPlainDataError, plainEqual, toPlainData } from '../runtime/plain.js';
 import { policyFor } from '../runtime/policies.js';
 import type { GlobalContext, JsonObject } from '../runtime/schemas.js';
 import type { LoadedPlugin } from './loader.js';
-import type { ChainEntry, LogLine, Outcome, PoolData } from './protocol.js';
+import type { ChainEntry, LogLine, Outcome, PluginDefinition, PoolData } from './protocol.js';
 import { clock } from './progress.js';
+
+/** A plugin as the chain step needs it; an unknown id (never sent by the host) fails as the strictest mode would. */
+export function stepPlugin(def: PluginDefinition | undefined, id: string): StepPlugin {
+  return def ? { name: def.name, mode: def.mode, onError: def.onError } : { name: id, mode: 'sequential' };
+}
 
 export interface ChainRun {
   hook: string;
@@ -18,7 +23,8 @@ export interface ChainRun {
 /** What differs between running a chain in a worker and inline on the host. */
 export interface ChainHooks {
   load(id: string): Promise<LoadedPlugin>;
-  nameOf(id: string): string;
+  /** the plugin's name and mode, from its definition */
+  pluginOf(id: string): StepPlugin;
   started(index: number): void;
   /** false: the outcome could not be kept for recovery, so the run must end after this plugin */
   finished(index: number, outcome: Outcome): boolean;
@@ -55,7 +61,7 @@ export async function runChain(run: ChainRun, data: PoolData, hooks: ChainHooks)
     outcomes.push(outcome);
     const last = i === run.plugins.length - 1;
     if (!last && !hooks.finished(i, outcome)) break;
-    const step = stepChain(view, { name: hooks.nameOf(entry.id), mode: entry.mode, onError: entry.onError }, outcome, quiet);
+    const step = stepChain(view, hooks.pluginOf(entry.id), outcome, quiet);
     if (step.kind !== 'continue') break;
   }
   return outcomes;
@@ -72,20 +78,19 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
       return { ok: false, failure: { code: 'NOT_IMPLEMENTED', message: `plugin does not implement ${hook}` }, ms: ms() };
     }
     const context = {
-      state: entry.local.state,
-      metadata: entry.local.metadata,
+      state: entry.local?.state ?? {},
+      metadata: entry.local?.metadata ?? {},
       global_context: toPlainData({ ...global, state: view.global.state, metadata: view.global.metadata }) as GlobalContext,
     };
     const pending = plugin.call(hook, structuredClone(view.payload), context);
     const raw = await (hooks.guard ? hooks.guard(index, pending) : pending);
-    return {
-      ok: true,
-      result: plain(raw, 'result') ?? null,
-      global: { state: plain(context.global_context.state, 'global_context.state') as JsonObject, metadata: plain(context.global_context.metadata, 'global_context.metadata') as JsonObject },
-      local: { state: plain(context.state, 'context.state') as JsonObject, metadata: plain(context.metadata, 'context.metadata') as JsonObject },
-      ms: ms(),
-      ...logs(),
-    };
+    // What did not change is left out of the outcome: most plugins touch neither context, and every byte crosses.
+    const state = plain(context.global_context.state, 'global_context.state') as JsonObject;
+    const metadata = plain(context.global_context.metadata, 'global_context.metadata') as JsonObject;
+    const changed = plainEqual(state, view.global.state) && plainEqual(metadata, view.global.metadata) ? {} : { global: { state, metadata } };
+    const local = { state: plain(context.state, 'context.state') as JsonObject, metadata: plain(context.metadata, 'context.metadata') as JsonObject };
+    const keepLocal = entry.local || Object.keys(local.state).length || Object.keys(local.metadata).length;
+    return { ok: true, result: plain(raw, 'result') ?? null, ...changed, ...(keepLocal ? { local } : {}), ms: ms(), ...logs() };
   } catch (err) {
     return { ok: false, failure: describe(err), ms: ms(), ...logs() };
   }

@@ -1,5 +1,5 @@
 import { FailureError, toFailure } from '../runtime/errors.js';
-import { runChain } from './chain.js';
+import { runChain, stepPlugin } from './chain.js';
 import { loadedPlugins, loadPlugin, type LoadedPlugin } from './loader.js';
 import { StoreClient } from './store-client.js';
 import { ConsoleCapture } from './console-capture.js';
@@ -40,7 +40,7 @@ function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginD
   const progress = new ProgressWriter(task.progress);
   return runChain(task, data, {
     load: open,
-    nameOf: (id) => definitions.get(id)?.name ?? id,
+    pluginOf: (id) => stepPlugin(definitions.get(id), id),
     started: (i) => progress.started(i),
     finished: (_i, outcome) => progress.finished(outcome),
     capture: (id) => consoles.begin(id),

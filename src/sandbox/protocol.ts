@@ -17,6 +17,8 @@ export interface PluginDefinition {
   /** values of the granted env names: workers start with an empty environment */
   envValues: Record<string, string>;
   timeoutMs: number;
+  mode: RunnableMode;
+  onError?: OnError | undefined;
 }
 
 export interface PoolData {
@@ -29,11 +31,10 @@ export interface PoolData {
   sandboxed: boolean;
 }
 
+/** One plugin of a run: its mode is in its definition, and an empty local context is not sent at all. */
 export interface ChainEntry {
   id: string;
-  mode: RunnableMode;
-  onError?: OnError | undefined;
-  local: LocalContext;
+  local?: LocalContext;
 }
 
 export interface ChainTask {
@@ -75,8 +76,10 @@ export const OutcomeSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
     result: z.unknown(),
-    global: z.object({ state: JsonObject, metadata: JsonObject }).nullable(),
-    local: LocalContextSchema,
+    /** the plugin's copy of the global context; absent when the plugin left it as it was */
+    global: z.object({ state: JsonObject, metadata: JsonObject }).optional(),
+    /** the plugin's local context; absent when it was sent none and left it empty */
+    local: LocalContextSchema.optional(),
     ms: z.number(),
     logs: z.array(LogLine).optional(),
   }),
