@@ -2,6 +2,7 @@ import type { Failure } from './errors.js';
 import type { HookSpec } from './hooks.js';
 import { modeRules, type OnError, type RunnableMode } from './modes.js';
 import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
+import { jsonBytes } from './plain.js';
 import { normalizeResult, RawPluginResultSchema, type JsonObject, type PluginResult, type PluginViolation } from './schemas.js';
 import type { Outcome } from '../sandbox/protocol.js';
 
@@ -39,7 +40,7 @@ export interface StepPlugin {
 
 export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome, log: Log): Step {
   const rules = modeRules(plugin.mode, plugin.onError, view.failOnPluginError);
-  const failure = outcome.ok ? parseResult(outcome.result) : { failure: outcome.failure };
+  const failure = outcome.ok ? parseResult(outcome.result, outcome.global, view.settings.maxPayloadBytes) : { failure: outcome.failure };
   if ('failure' in failure) {
     if (rules.onError === 'fail') return { kind: 'fail', failure: failure.failure };
     log('warn', `plugin ${plugin.name} failed on ${view.hook.name} (${plugin.mode}, on_error ${rules.onError}): ${failure.failure.message}`);
@@ -70,11 +71,23 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
   return { kind: 'continue', result };
 }
 
-function parseResult(raw: unknown): { result: PluginResult } | { failure: Failure } {
+/**
+ * A plugin's result, parsed; its metadata and its copy of the global context are held to the payload limit too
+ * (checked only when present: most plugins return neither), so no plugin can grow the caller's objects unbounded.
+ */
+function parseResult(raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
-  if (parsed.success) return { result: normalizeResult(parsed.data) };
-  const issue = parsed.error.issues[0];
-  return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` } };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` } };
+  }
+  const result = normalizeResult(parsed.data);
+  for (const [what, value] of [['metadata', result.metadata], ['global context', global]] as const) {
+    if (value && typeof value === 'object' && Object.keys(value).length && jsonBytes(value) > maxBytes) {
+      return { failure: { code: 'INVALID_RESULT', message: `invalid result: its ${what} is over the limit of ${maxBytes} bytes` } };
+    }
+  }
+  return { result };
 }
 
 function mergeShallow(into: JsonObject, from: JsonObject): void {

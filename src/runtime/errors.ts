@@ -85,10 +85,34 @@ export class FailureError extends Error {
   }
 }
 
-/** Turns anything thrown into a Failure, keeping only plain data. */
+/** Longest failure message kept: a plugin's text must not flood an error or a log. */
+const MAX_MESSAGE = 1000;
+
+/**
+ * Makes text that came from a plugin safe to put in an error or a log line: control characters (newlines
+ * included) escaped, so it cannot forge lines or send terminal escapes, and cut at `max` characters.
+ */
+export function safeText(text: string, max = MAX_MESSAGE): string {
+  const cut = text.length > max ? `${text.slice(0, max)}... (${text.length - max} more characters)` : text;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
+ * Turns anything thrown into a Failure of plain strings. It never throws itself: what a plugin throws may have
+ * getters that throw, a message that is not a string, or be a Proxy.
+ */
 export function toFailure(err: unknown, code: FailureCode = 'PLUGIN_ERROR'): Failure {
-  if (err instanceof Error) return { message: err.message || err.name, code, details: { name: err.name } };
-  return { message: typeof err === 'string' ? err : `non-error thrown: ${safeString(err)}`, code };
+  try {
+    if (err instanceof Error) {
+      const message = err.message;
+      const name = err.name;
+      return { message: safeText(typeof message === 'string' && message ? message : typeof name === 'string' ? name : 'Error'), code,
+        ...(typeof name === 'string' ? { details: { name: safeText(name, 100) } } : {}) };
+    }
+    return { message: safeText(typeof err === 'string' ? err : `non-error thrown: ${safeString(err)}`), code };
+  } catch {
+    return { message: 'the plugin threw a value that cannot be described', code };
+  }
 }
 
 function safeString(value: unknown): string {

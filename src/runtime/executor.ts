@@ -1,7 +1,10 @@
 import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
 import { stepChain, type ChainView, type Step } from './chain-step.js';
-import { PluginViolationError, toPluginError } from './errors.js';
+import { PluginViolationError, safeText, toFailure, toPluginError } from './errors.js';
+
+/** a log line built from a plugin's text is cut here (console lines are already bounded per invocation) */
+const LOG_LINE_MAX = 8192;
 import { hookSpec, type HookSpec } from './hooks.js';
 import { modeRules, type Phase } from './modes.js';
 import { endSpan, type Logger } from './observability.js';
@@ -158,9 +161,9 @@ export class Executor {
         (raw) => {
           const outcome = parseOutcome(raw[0]);
           this.logOutcome(plugin, outcome);
-          if (!outcome.ok) this.deps.logger.warn(`fire-and-forget plugin ${plugin.name} failed on ${inv.view.hook.name}: ${outcome.failure.message}`);
+          if (!outcome.ok) this.deps.logger.warn(`fire-and-forget plugin ${plugin.name} failed on ${inv.view.hook.name}: ${safeText(outcome.failure.message)}`);
         },
-        (err: unknown) => this.deps.logger.error(`fire-and-forget plugin ${plugin.name}: ${(err as Error)?.message ?? err}`),
+        (err: unknown) => this.deps.logger.error(`fire-and-forget plugin ${plugin.name}: ${toFailure(err).message}`),
       );
       this.background.add(run);
       void run.finally(() => this.background.delete(run));
@@ -170,7 +173,7 @@ export class Executor {
   /** Folds one outcome: records the plugin's context and span, applies the mode's rules; a fail throws. */
   private fold(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome): Blocked | null {
     const before = inv.view.payload;
-    const step: Step = stepChain(inv.view, plugin, outcome, (level, message) => this.deps.logger[level](message));
+    const step: Step = stepChain(inv.view, plugin, outcome, (level, message) => this.deps.logger[level](safeText(message, LOG_LINE_MAX)));
     const key = contextKey(inv.global, plugin);
     const local = (outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
     inv.contexts[key] = { state: local.state, metadata: local.metadata, global_context: inv.global };
@@ -199,7 +202,7 @@ export class Executor {
   }
 
   private logOutcome(plugin: RegisteredPlugin, outcome: Outcome): void {
-    for (const line of outcome.logs ?? []) this.deps.logger[line.level](`[${plugin.name}] ${line.message}`);
+    for (const line of outcome.logs ?? []) this.deps.logger[line.level](`[${plugin.name}] ${safeText(line.message, LOG_LINE_MAX)}`);
   }
 
   private pluginSpan(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome, violated: boolean, modified: boolean): void {

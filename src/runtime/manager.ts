@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TracerProvider } from '@opentelemetry/api';
 import { loadConfig, type ConfigInput, type Isolation, type PluginEntry, type ResolvedConfig } from './config.js';
-import { ConfigError, PluginError, type ConfigIssue, type FailureError } from './errors.js';
+import { ConfigError, PluginError, safeText, type ConfigIssue, type FailureError } from './errors.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
 import { InlineRunner } from './inline-runner.js';
@@ -154,7 +154,7 @@ export class PluginManager {
     this.state = { kind: 'closed' };
     await executor.drain(SHUTDOWN_DRAIN_MS);
     const problems = (await Promise.all(runners.map((r) => r.shutdownPlugins()))).flat();
-    for (const problem of problems) this.logger.warn(`plugin shutdown: ${problem}`);
+    for (const problem of problems) this.logger.warn(`plugin shutdown: ${safeText(problem)}`);
     await Promise.all(runners.map((r) => r.close()));
     storeServer.close();
   }

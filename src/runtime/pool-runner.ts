@@ -43,7 +43,7 @@ export class PoolRunner implements Runner {
       },
     });
     // a worker that dies between tasks (a plugin's stray timer throwing, say) is replaced by Piscina; log it only
-    this.pool.on('error', (err: unknown) => this.logger.warn(`worker error outside a task: ${(err as Error)?.message ?? err}`));
+    this.pool.on('error', (err: unknown) => this.logger.warn(`worker error outside a task: ${toFailure(err).message}`));
   }
 
   async load(ids: string[]): Promise<LoadReply> {

@@ -1,8 +1,9 @@
 import { admitGlobalContext, admitPayload } from './admission.js';
-import { PayloadValidationError, PluginError, toPluginError, type Failure } from './errors.js';
+import { PayloadValidationError, PluginError, safeText, toPluginError, type Failure } from './errors.js';
 import { passResult, violationError, type ExecutorDeps } from './executor.js';
 import { hookSpec } from './hooks.js';
 import { modeRules } from './modes.js';
+import { jsonBytes } from './plain.js';
 import { parseOutcome } from './outcomes.js';
 import type { RegisteredPlugin } from './registry.js';
 import { normalizeResult, RawPluginResultSchema, type PluginContext, type PluginResult } from './schemas.js';
@@ -40,11 +41,11 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     pluginContext.state = outcome.local.state;
     pluginContext.metadata = outcome.local.metadata;
   }
-  const checked = outcome.ok ? checkResult(hookName, outcome.result) : { failure: outcome.failure };
+  const checked = outcome.ok ? checkResult(hookName, outcome.result, deps.policy.maxPayloadBytes) : { failure: outcome.failure };
   if ('failure' in checked) {
     const onError = modeRules(plugin.mode, plugin.onError, deps.failOnPluginError).onError;
     if (onError === 'fail') throw toPluginError(name, hookName, checked.failure);
-    deps.logger.warn(`plugin ${name} failed on ${hookName} (${plugin.mode}, on_error ${onError}): ${checked.failure.message}`);
+    deps.logger.warn(`plugin ${name} failed on ${hookName} (${plugin.mode}, on_error ${onError}): ${safeText(checked.failure.message)}`);
     if (onError === 'disable') deps.registry.disable(name);
     return passResult();
   }
@@ -56,7 +57,7 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
   return result;
 }
 
-function checkResult(hookName: string, raw: unknown): { result: PluginResult } | { failure: Failure } {
+function checkResult(hookName: string, raw: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
   if (!parsed.success) return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${parsed.error.issues[0]?.message}` } };
   const result = normalizeResult(parsed.data);
@@ -66,6 +67,9 @@ function checkResult(hookName: string, raw: unknown): { result: PluginResult } |
     if (!check.success) {
       const issue = check.error.issues[0];
       return { failure: { code: 'INVALID_RESULT', message: `modified_payload does not parse: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` } };
+    }
+    if (jsonBytes(check.data) > maxBytes) {
+      return { failure: { code: 'INVALID_RESULT', message: `modified_payload is over the limit of ${maxBytes} bytes` } };
     }
     result.modified_payload = check.data;
   }

@@ -1,6 +1,7 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { z } from 'zod';
 import type { Logger } from './observability.js';
+import { jsonBytes } from './plain.js';
 import type { StoreCapability } from '../sandbox/store-client.js';
 
 /**
@@ -16,9 +17,19 @@ export interface Store {
   close?(): Promise<void>;
 }
 
-/** An in-memory store for one manager; expiry is checked on access. */
+/** How many live keys the in-memory store holds before it refuses new ones: plugins must not grow the host unbounded. */
+export const MEMORY_STORE_MAX_KEYS = 100_000;
+
+/** An in-memory store for one manager; expiry is checked on access, and expired keys are swept when it is full. */
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, { value: unknown; expires: number }>();
+
+  private room(key: string): void {
+    if (this.entries.has(key) || this.entries.size < MEMORY_STORE_MAX_KEYS) return;
+    const now = Date.now();
+    for (const [k, entry] of this.entries) if (entry.expires <= now) this.entries.delete(k);
+    if (this.entries.size >= MEMORY_STORE_MAX_KEYS) throw new Error(`the store is full (${MEMORY_STORE_MAX_KEYS} keys)`);
+  }
 
   private live(key: string) {
     const entry = this.entries.get(key);
@@ -32,6 +43,7 @@ export class MemoryStore implements Store {
   async incr(key: string, ttlMs: number, by = 1): Promise<number> {
     const entry = this.live(key);
     const value = (typeof entry?.value === 'number' ? entry.value : 0) + by;
+    this.room(key);
     this.entries.set(key, { value, expires: entry?.expires ?? Date.now() + ttlMs });
     return value;
   }
@@ -41,6 +53,7 @@ export class MemoryStore implements Store {
   }
 
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    this.room(key);
     this.entries.set(key, { value, expires: ttlMs ? Date.now() + ttlMs : Infinity });
   }
 
@@ -63,6 +76,16 @@ export function storeFor(store: Store, plugin: string): StoreCapability {
 
 const DEFAULT_TTL_MS = 60_000;
 
+const STORE_VALUE_MAX_BYTES = 64 * 1024;
+
+function fitsStore(value: unknown): boolean {
+  try {
+    return jsonBytes(value) <= STORE_VALUE_MAX_BYTES;
+  } catch {
+    return false;
+  }
+}
+
 export const StoreRequestSchema = z.object({
   kind: z.literal('request'),
   id: z.string().max(100),
@@ -71,7 +94,7 @@ export const StoreRequestSchema = z.object({
   key: z.string().max(1000),
   ttl_ms: z.number().positive().max(2 ** 31).optional(),
   by: z.number().finite().optional(),
-  value: z.unknown().optional(),
+  value: z.unknown().refine((v) => v === undefined || fitsStore(v), `a stored value is JSON of at most ${STORE_VALUE_MAX_BYTES} bytes`).optional(),
 });
 export type StoreRequest = z.infer<typeof StoreRequestSchema>;
 
@@ -98,7 +121,11 @@ export class StoreServer {
   private async answer(data: unknown): Promise<void> {
     const parsed = StoreRequestSchema.safeParse(data);
     if (!parsed.success) {
-      if ((data as { kind?: unknown })?.kind === 'request') this.logger.warn('store: dropped a malformed request from a worker');
+      const { kind, id } = (data ?? {}) as { kind?: unknown; id?: unknown };
+      if (kind !== 'request') return; // our own replies, echoed on the channel
+      // answer what can be answered, so the plugin's call fails at once instead of waiting for its timeout
+      if (typeof id === 'string' && id.length <= 100) this.channel.postMessage({ kind: 'reply', id, error: parsed.error.issues[0]?.message ?? 'invalid request' });
+      else this.logger.warn('store: dropped a malformed request from a worker');
       return;
     }
     const req = parsed.data;

@@ -30,6 +30,11 @@ export interface ChainHooks {
   finished(index: number, outcome: Outcome): boolean;
   /** starts collecting a sandboxed plugin's console lines for one invocation; the returned function ends it */
   capture?(id: string): () => LogLine[];
+  /**
+   * Lets the work a plugin left queued (promise chains) run before its run counts as over, so CPU it deferred is
+   * charged to it, not to the plugin after it. Workers pass a macrotask turn; inline runs on the host do not wait.
+   */
+  settle?(): Promise<void>;
   /** wraps one plugin call's result; inline runs use it to race the plugin's timeout */
   guard?(index: number, pending: unknown): Promise<unknown>;
 }
@@ -58,6 +63,7 @@ export async function runChain(run: ChainRun, data: PoolData, hooks: ChainHooks)
     const entry = run.plugins[i]!;
     hooks.started(i);
     const outcome = await runOne(run.hook, entry, view, run.global, hooks, i);
+    await hooks.settle?.();
     outcomes.push(outcome);
     const last = i === run.plugins.length - 1;
     if (!last && !hooks.finished(i, outcome)) break;
@@ -74,6 +80,8 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
   const logs = () => (endCapture ? { logs: endCapture() } : {});
   try {
     const plugin = await hooks.load(entry.id);
+    // its timeout starts now: loading (on a fresh worker, SES and every plugin of the pool) is not its time
+    hooks.started(index);
     if (!plugin.hooks.includes(hook)) {
       return { ok: false, failure: { code: 'NOT_IMPLEMENTED', message: `plugin does not implement ${hook}` }, ms: ms() };
     }

@@ -44,6 +44,7 @@ function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginD
     started: (i) => progress.started(i),
     finished: (_i, outcome) => progress.finished(outcome),
     capture: (id) => consoles.begin(id),
+    settle: () => new Promise((resolve) => setImmediate(resolve)),
   });
 }
 

@@ -44,7 +44,7 @@ async function importPlugin(def: PluginDefinition, grants: PluginGrants): Promis
     const module = await import(pathToFileURL(def.modulePath).href);
     exported = module.default;
   } catch (err) {
-    throw new FailureError({ ...toFailure(err, 'LOAD_FAILED'), message: `cannot load ${def.modulePath}: ${(err as Error)?.message ?? err}` });
+    throw new FailureError({ code: 'LOAD_FAILED', message: `cannot load ${def.modulePath}: ${toFailure(err).message}` });
   }
   return instantiate(def, exported, { ...(grants.store ? { store: grants.store } : {}) });
 }
@@ -69,7 +69,7 @@ async function loadSandboxed(def: PluginDefinition, grants: PluginGrants): Promi
       },
     };
   } catch (err) {
-    throw new FailureError({ code: 'LOAD_FAILED', message: (err as Error)?.message ?? String(err) });
+    throw new FailureError({ ...toFailure(err), code: 'LOAD_FAILED' });
   }
 }
 
@@ -84,7 +84,7 @@ export async function instantiate(def: Pick<PluginDefinition, 'name' | 'config'>
   try {
     instance = typeof exported === 'function' ? await exported(def.config, grants) : exported;
   } catch (err) {
-    throw new FailureError({ ...toFailure(err, 'LOAD_FAILED'), message: `plugin ${def.name} failed to start: ${(err as Error)?.message ?? err}` });
+    throw new FailureError({ code: 'LOAD_FAILED', message: `plugin ${def.name} failed to start: ${toFailure(err).message}` });
   }
   if (!instance || typeof instance !== 'object') {
     throw new FailureError({ code: 'LOAD_FAILED', message: `plugin ${def.name}: the default export must be a hooks object or a function returning one` });

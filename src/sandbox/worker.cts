@@ -20,6 +20,10 @@ try {
   // not permitted here: run at the inherited priority
 }
 
+// A rejection no one handles (a plugin's stray promise) would end the worker by Node's default, failing whichever
+// call is running then: another plugin's. No plugin is waiting on it, so it is dropped instead.
+process.on('unhandledRejection', () => {});
+
 const handler = import('./handler.js').then(({ createHandler }) => createHandler(piscina.workerData));
 // a failed import is reported by every task; this keeps it from also being an unhandled rejection
 handler.catch(() => {});

@@ -195,29 +195,29 @@ describe('runaway and stray work under sandbox isolation: stopped, settled, and 
     });
   }
 
-  it('microtask-storm: the stalled worker is replaced; the call after settles, the one after that works', async () => {
+  it('microtask-storm: charged to its author (the run waits for the work a plugin left queued), then the pool works', async () => {
     const a = byId('microtask-storm');
-    assertContained(a, await group.invoke(a.id), world, hostBefore);
-    const stalled = await group.invoke('victim');
-    assertNoEffects(a.id, stalled, world, hostBefore);
-    // the stall watchdog waits for the victim's timeout (at least 5 s) before it counts a worker as stuck
-    assert.ok(stalled.ms < patientMs + RECOVERY_MS, `settled after ${stalled.ms} ms`);
+    const own = await group.invoke(a.id);
+    assertNoEffects(a.id, own, world, hostBefore);
+    assert.ok(own.error instanceof PluginError, 'the storm went unnoticed');
+    assert.equal(own.error.error.plugin_name, a.id);
+    assert.match(String(own.error.error.code), /^(PLUGIN_TIMEOUT|OUT_OF_MEMORY)$/);
+    assert.ok(own.ms < timeoutMs + RECOVERY_MS, `settled after ${own.ms} ms`);
     await victimWorks();
   });
 
-  it('unhandled-rejection: the worker ends, every call settles, the pool recovers', async () => {
+  it('unhandled-rejection: the stray rejection is dropped, every call settles', async () => {
     const a = byId('unhandled-rejection');
-    // Node ends the worker when it sees the rejection, which races with the reply: the plugin's own call may fail
     const own = await group.invoke(a.id);
     assertNoEffects(a.id, own, world, hostBefore);
-    if (own.error) assert.equal((own.error as PluginError).error?.plugin_name, a.id, (own.error as Error).message);
+    assert.equal(own.error, undefined, `the plugin's own call failed: ${(own.error as Error)?.message}`);
     const next = await group.invoke('victim');
     assertNoEffects(a.id, next, world, hostBefore);
     assert.ok(next.ms < patientMs + RECOVERY_MS, `settled after ${next.ms} ms`);
     await victimWorks();
   });
 
-  it('delayed-rejection: fired while a neighbour runs, it ends the worker; every call settles, the pool recovers', async () => {
+  it('delayed-rejection: fired while a neighbour runs, it is dropped; every call settles', async () => {
     const a = byId('delayed-rejection');
     assertContained(a, await group.invoke(a.id, { args: { ms: 100, pad: 0 } }), world, hostBefore);
     observed.killed = await group.invoke('slow-victim');
@@ -227,41 +227,31 @@ describe('runaway and stray work under sandbox isolation: stopped, settled, and 
   });
 
   it('delayed-rejection is not charged to the neighbour it killed, nor its message forged into the neighbour\'s error',
-    { todo: 'finding: slow-victim fails with WORKER_EXITED and the attacker\'s message (see the report)' }, () => {
+    () => {
       assert.ok(observed.killed, 'the scenario did not run');
       assert.equal(observed.killed.error, undefined, `an innocent plugin failed: ${(observed.killed.error as Error)?.message}`);
     });
 
-  it('delayed-rejection on an idle worker: the worker is replaced and the stray error only logged', async () => {
+  it('delayed-rejection on an idle worker: dropped, with its 100 kB forged message nowhere in the log', async () => {
     const a = byId('delayed-rejection');
     const from = group.logLines().length;
     assertContained(a, await group.invoke(a.id, { args: { ms: 50, pad: 100_000 } }), world, hostBefore);
-    await waitFor(() => group.logLines().slice(from).some((l) => l.includes('stray rejection')), 'the stray error in the log');
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await victimWorks();
-    observed.strayLog = { ...observed.killed!, logs: group.logLines().slice(from).filter((l) => l.includes('stray rejection')) };
-    assertNoEffects(a.id, observed.strayLog, world, hostBefore);
+    assert.ok(!group.logLines().slice(from).some((l) => l.includes('stray rejection')), 'the stray message reached the log');
   });
 
-  it('a stray error reaches the logger bounded and escaped, like console lines',
-    { todo: 'finding: the "worker error outside a task" line is 100 kB with a forged line in it (see the report)' }, () => {
-      const lines = observed.strayLog?.logs ?? [];
-      assert.ok(lines.length > 0, 'the scenario did not run');
-      for (const line of lines) {
-        assert.ok(line.length < 10_000, `a ${line.length}-character line reached the logger`);
-        assert.doesNotMatch(line, /\n/, 'a plugin-chosen newline reached the logger');
-      }
-    });
 
-  it('deferred-busy-loop: stopped at plugin_timeout, the next call succeeds', async () => {
+  it('deferred-busy-loop: stopped at its own timeout, the next call succeeds', async () => {
     const a = byId('deferred-busy-loop');
     observed.deferred = await group.invoke(a.id);
     assertNoEffects(a.id, observed.deferred, world, hostBefore);
-    assert.ok(observed.deferred.ms < timeoutMs + RECOVERY_MS, `settled after ${observed.deferred.ms} ms`);
+    // the attempt runs with a patient 5 s timeout, so that blaming its 0.5 s neighbour would show
+    assert.ok(observed.deferred.ms < patientMs + RECOVERY_MS, `settled after ${observed.deferred.ms} ms`);
     await victimWorks();
   });
 
-  it('deferred-busy-loop is charged to its author, not to the neighbour that ran next',
-    { todo: 'finding: the timeout is blamed on deferred-busy-loop-neighbour (see the report)' }, () => {
+  it('deferred-busy-loop is charged to its author, not to the neighbour that ran next', () => {
       const seen = observed.deferred!;
       assert.ok(seen.error instanceof PluginError, 'the runaway was not reported at all');
       assert.equal(seen.error.error.plugin_name, 'deferred-busy-loop', seen.error.message);

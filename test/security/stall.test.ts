@@ -8,12 +8,14 @@ const storm = fileURLToPath(new URL('../../../test/fixtures/stall/storm.js', imp
 test('a worker left spinning in microtasks by a plugin is detected and replaced; every call settles', async () => {
   const manager = new PluginManager({
     plugin_settings: { threads: 1, plugin_timeout: 0.5 },
-    plugins: [{ name: 'storm', kind: storm, hooks: ['tool_pre_invoke'], mode: 'enforce_ignore_error' }],
+    // `worker` isolation: a sandboxed plugin has no timers to defer work past its own call
+    plugins: [{ name: 'storm', kind: storm, hooks: ['tool_pre_invoke'], mode: 'enforce_ignore_error', isolation: 'worker' }],
   });
   await manager.initialize();
   try {
     const first = await manager.invokeHook('tool_pre_invoke', { name: 't', args: { storm: true } }, { request_id: 'a' });
     assert.equal(first.result.metadata.storm, 'returned');
+    await new Promise((resolve) => setTimeout(resolve, 100));
     // The only worker now never returns to its event loop: the next run cannot start there.
     const start = performance.now();
     const stuck = await manager.invokeHook('tool_pre_invoke', { name: 't', args: {} }, { request_id: 'b' });

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { PluginError, PluginManager } from '../../src/index.js';
+
+const forger = fileURLToPath(new URL('../../../test/fixtures/escapes/forger.js', import.meta.url));
+
+test('plugin text reaches the logger and errors bounded and escaped: no forged lines, no terminal escapes', async () => {
+  const lines: string[] = [];
+  const log = (message: string) => void lines.push(message);
+  const manager = new PluginManager({
+    plugins: [
+      { name: 'ignored', kind: forger, hooks: ['tool_pre_invoke'], mode: 'enforce_ignore_error', conditions: [{ tools: ['a'] }] },
+      { name: 'raised', kind: forger, hooks: ['tool_pre_invoke'], conditions: [{ tools: ['b'] }] },
+    ],
+  }, { logger: { debug: log, info: log, warn: log, error: log } });
+  await manager.initialize();
+  try {
+    await manager.invokeHook('tool_pre_invoke', { name: 'a', args: {} }, { request_id: 'a' });
+    const err = await manager.invokeHook('tool_pre_invoke', { name: 'b', args: {} }, { request_id: 'b' }).then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof PluginError);
+    for (const text of [...lines, err.message]) {
+      assert.ok(text.length < 10_000, `a ${text.length}-character line`);
+      assert.doesNotMatch(text, /\n|\u001b/, 'a raw newline or escape character got through');
+    }
+    assert.ok(lines.some((l) => l.startsWith('[ignored] ')), 'the console line reached the logger, tagged');
+    assert.ok(lines.some((l) => /plugin ignored failed/.test(l)), 'the ignored failure was logged');
+  } finally {
+    await manager.shutdown();
+  }
+});
