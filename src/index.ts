@@ -6,6 +6,7 @@ export type { ConfigIssue, PluginErrorInfo } from './runtime/errors.js';
 export { loadConfig, type ConfigInput, type PluginEntry, type PluginSettings, type ResolvedConfig } from './runtime/config.js';
 export { HOOK_NAMES, hookSpec } from './runtime/hooks.js';
 export type { Logger } from './runtime/observability.js';
+export { MemoryStore, type Store } from './runtime/store.js';
 export type {
   GlobalContext, GlobalContextInput, JsonObject, LocalContext, PluginContext, PluginContextTable, PluginResult, PluginViolation,
 } from './runtime/schemas.js';
