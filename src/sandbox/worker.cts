@@ -4,21 +4,8 @@
  * status of a module that is imported again after being required"). Here every ES module is loaded by import().
  * Nothing may throw at load either: Piscina then hangs later tasks instead of failing them.
  */
-import os = require('node:os');
 import piscina = require('piscina');
 import type { WorkerTask } from './protocol.js';
-
-/**
- * A worker lowers its own thread's scheduling priority first (a nice value is per thread on Linux): under CPU
- * contention the host's event loop, which dispatches and merges every invocation, wins over plugin work and over a
- * replacement worker booting after a runaway; with idle cores it changes nothing.
- */
-const WORKER_NICE = 5;
-try {
-  os.setPriority(WORKER_NICE);
-} catch {
-  // not permitted here: run at the inherited priority
-}
 
 // A rejection no one handles (a plugin's stray promise) would end the worker by Node's default, failing whichever
 // call is running then: another plugin's. No plugin is waiting on it, so it is dropped instead.
