@@ -1,4 +1,4 @@
-import type { Failure } from './errors.js';
+import { firstIssue, type Failure } from './errors.js';
 import type { HookSpec } from './hooks.js';
 import { modeRules, type OnError, type RunnableMode } from './modes.js';
 import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
@@ -78,8 +78,7 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
 function parseResult(raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` } };
+    return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${firstIssue(parsed.error.issues)}` } };
   }
   const result = normalizeResult(parsed.data);
   for (const [what, value] of [['metadata', result.metadata], ['global context', global]] as const) {

@@ -59,9 +59,15 @@ export class PayloadValidationError extends Error {
   }
 }
 
+/** `path: message` of an issue (a config's or a zod parse's), the way every error and log line shows one. */
 export function formatIssue(issue: ConfigIssue): string {
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
   return `${path || '(root)'}: ${issue.message}`;
+}
+
+/** The first issue of a failed zod parse, formatted. */
+export function firstIssue(issues: readonly core.$ZodIssue[]): string {
+  return issues[0] ? formatIssue(issues[0]) : '(no detail)';
 }
 
 export function zodIssues(issues: readonly core.$ZodIssue[], prefix: PropertyKey[] = []): ConfigIssue[] {

@@ -1,3 +1,4 @@
+import { firstIssue } from './errors.js';
 import { assertPlainData } from './plain.js';
 import { OutcomeSchema, type Outcome } from '../sandbox/protocol.js';
 
@@ -7,8 +8,7 @@ export function parseOutcome(raw: unknown): Outcome {
     assertPlainData(raw, 'outcome', true);
     const parsed = OutcomeSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    return invalid(`${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    return invalid(firstIssue(parsed.error.issues));
   } catch (err) {
     return invalid((err as Error).message);
   }

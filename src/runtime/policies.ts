@@ -1,3 +1,4 @@
+import { firstIssue } from './errors.js';
 import type { HookSpec } from './hooks.js';
 import { jsonBytes, plainEqual } from './plain.js';
 import type { JsonObject } from './schemas.js';
@@ -64,8 +65,7 @@ export function applyModification(
   const schema = policy.kind === 'whole' ? hook.resultSchema! : hook.payloadSchema;
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { payload: current, accepted: false, rejected: `modified payload does not parse: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
+    return { payload: current, accepted: false, rejected: `modified payload does not parse: ${firstIssue(parsed.error.issues)}` };
   }
   const size = jsonBytes(parsed.data);
   if (size > maxPayloadBytes) {

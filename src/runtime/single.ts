@@ -1,5 +1,5 @@
 import { admitGlobalContext, admitPayload } from './admission.js';
-import { PayloadValidationError, PluginError, safeText, toPluginError, type Failure } from './errors.js';
+import { firstIssue, PayloadValidationError, PluginError, safeText, toPluginError, type Failure } from './errors.js';
 import { passResult, violationError, type ExecutorDeps } from './executor.js';
 import { hookSpec } from './hooks.js';
 import { modeRules } from './modes.js';
@@ -59,14 +59,13 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
 
 function checkResult(hookName: string, raw: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
-  if (!parsed.success) return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${parsed.error.issues[0]?.message}` } };
+  if (!parsed.success) return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${firstIssue(parsed.error.issues)}` } };
   const result = normalizeResult(parsed.data);
   if (result.modified_payload !== null) {
     const hook = hookSpec(hookName);
     const check = (hook.resultSchema ?? hook.payloadSchema).safeParse(result.modified_payload);
     if (!check.success) {
-      const issue = check.error.issues[0];
-      return { failure: { code: 'INVALID_RESULT', message: `modified_payload does not parse: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` } };
+      return { failure: { code: 'INVALID_RESULT', message: `modified_payload does not parse: ${firstIssue(check.error.issues)}` } };
     }
     if (jsonBytes(check.data) > maxBytes) {
       return { failure: { code: 'INVALID_RESULT', message: `modified_payload is over the limit of ${maxBytes} bytes` } };
