@@ -20,6 +20,8 @@ const STDERR_GRACE_MS = 200;
 export interface ProcessOptions {
   heapMb: number;
   logger: Logger;
+  /** a store request from one of the process's plugins */
+  onStore(message: unknown): void;
 }
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
@@ -96,6 +98,7 @@ export class PluginProcess {
     });
     this.child.on('message', (message: FromChild) => {
       if (message.type === 'ready') started();
+      else if (message.type === 'store') this.options.onStore(message.message);
       else if (this.current?.seq === message.seq) this.current.settle(message.ok ? { ok: true, value: message.value } : { ok: false, failure: message.failure });
     });
     this.route(this.child.stdout!, 'info');
@@ -121,6 +124,11 @@ export class PluginProcess {
       };
       this.post({ type: 'task', seq, task });
     });
+  }
+
+  /** Hands the process a reply of the manager's store. */
+  relayStore(message: unknown): void {
+    this.post({ type: 'store', message });
   }
 
   /** Resident memory in bytes, from /proc; undefined where there is no /proc or the process is gone. */

@@ -1,3 +1,4 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import type { PluginSettings } from './config.js';
 import type { Failure } from './errors.js';
 import type { Logger } from './observability.js';
@@ -41,9 +42,18 @@ export class ProcessRunner implements Runner {
   private readonly live = new Set<PluginProcess>();
   private watch: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly store: BroadcastChannel;
 
   constructor(private readonly data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger) {
     this.slots = Array.from({ length: settings.processes }, () => ({ proc: null, job: null, stop: null }));
+    // The host side of the store relay: requests from the processes go to the StoreServer on this channel, and its
+    // replies go to every process (each plugin's client takes only the replies it waits for).
+    this.store = new BroadcastChannel(data.storeChannel);
+    this.store.onmessage = (event) => {
+      const data = (event as MessageEvent).data as { kind?: unknown };
+      if (data?.kind === 'reply') for (const proc of this.live) proc.relayStore(data);
+    };
+    this.store.unref();
   }
 
   /** Loads in every process, so each is warm; a plugin fails to load if it fails in any of them. */
@@ -78,6 +88,7 @@ export class ProcessRunner implements Runner {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.store.close();
     for (const job of this.queue.splice(0)) job.settle({ ok: false, failure: { code: 'POOL_ERROR', message: 'the plugin pool was closed' } });
     const exits = [...this.live].map((p) => (p.kill(), p.exited));
     clearInterval(this.watch);
@@ -176,7 +187,9 @@ export class ProcessRunner implements Runner {
   }
 
   private spawn(): PluginProcess {
-    const proc = new PluginProcess(this.data, { heapMb: this.settings.process_heap_mb, logger: this.logger });
+    const proc = new PluginProcess(this.data, {
+      heapMb: this.settings.process_heap_mb, logger: this.logger, onStore: (message) => this.store.postMessage(message),
+    });
     this.live.add(proc);
     void proc.exited.then(() => this.live.delete(proc));
     return proc;

@@ -8,11 +8,17 @@ import type { ChainTask, LoadTask, PoolData } from './protocol.js';
  */
 export type ProcessTask = Omit<ChainTask, 'progress'> | LoadTask | { op: 'shutdown' };
 
+/**
+ * `store` carries the manager's store traffic, which threads exchange over a BroadcastChannel that does not reach
+ * another process: the child relays its plugins' requests, the host relays the store's replies.
+ */
 export type ToChild =
   | { type: 'init'; data: PoolData }
-  | { type: 'task'; seq: number; task: ProcessTask };
+  | { type: 'task'; seq: number; task: ProcessTask }
+  | { type: 'store'; message: unknown };
 
 export type FromChild =
   | { type: 'ready' }
+  | { type: 'store'; message: unknown }
   | { type: 'reply'; seq: number; ok: true; value: unknown }
   | { type: 'reply'; seq: number; ok: false; failure: Failure };

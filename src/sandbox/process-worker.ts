@@ -1,3 +1,4 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import { toFailure } from '../runtime/errors.js';
 import { createHandler } from './handler.js';
 import type { FromChild, ProcessTask, ToChild } from './process-protocol.js';
@@ -13,14 +14,30 @@ const buffers = new ProgressBuffers();
 
 const send = (message: FromChild) => process.send!(message);
 
+let store: BroadcastChannel | undefined;
+
 process.on('message', (message: ToChild) => {
   if (message.type === 'init') {
     handle = createHandler(message.data);
+    store = storeRelay(message.data.storeChannel);
     send({ type: 'ready' });
+  } else if (message.type === 'store') {
+    store?.postMessage(message.message);
   } else {
     void run(message.seq, message.task);
   }
 });
+
+/** The store's channel inside this process: our plugins' requests go up to the host, its replies come back down. */
+function storeRelay(name: string): BroadcastChannel {
+  const channel = new BroadcastChannel(name);
+  channel.onmessage = (event) => {
+    const data = (event as MessageEvent).data as { kind?: unknown };
+    if (data?.kind === 'request') send({ type: 'store', message: data });
+  };
+  channel.unref();
+  return channel;
+}
 // the host is gone (or closed the channel): nothing will ever ask this process for anything again
 process.on('disconnect', () => process.exit(0));
 

@@ -23,3 +23,18 @@ test('the bundled rate limiter holds one exact limit across 4 sandboxed workers 
     await manager.shutdown();
   }
 });
+
+test('the same limit holds for plugins in child processes (isolation: process), through the store relay', async () => {
+  const manager = new PluginManager({
+    plugin_settings: { processes: 2 },
+    plugins: [{ name: 'rl', kind: 'rate_limiter', hooks: ['tool_pre_invoke'], isolation: 'process', capabilities: { store: true }, config: { by_user: '20/m' } }],
+  });
+  await manager.initialize();
+  try {
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => manager.invokeHook(
+      'tool_pre_invoke', { name: 'search', args: { q: i } }, { request_id: `p${i}`, user: 'carol@example.com' })));
+    assert.equal(results.filter((r) => r.result.continue_processing).length, 20);
+  } finally {
+    await manager.shutdown();
+  }
+});
