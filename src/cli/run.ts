@@ -37,10 +37,13 @@ export async function runCommand(configPath: string, io: Io): Promise<ExitCode> 
   const config = await loadConfig(configPath).catch((err: unknown) => {
     throw startupError(err, configPath);
   });
-  // invokeHookForPlugin logs (and swallows) the failure of a plugin whose mode ignores errors; the warning is
-  // how that failure reaches this table
+  // invokeHookForPlugin logs (and swallows) the failure of a plugin whose mode ignores errors; the runtime's own
+  // "plugin <name> failed on <hook>" warning is how that failure reaches this table (a plugin's console lines,
+  // logged as "[<name>] ...", are not failures)
   let warnings: string[] = [];
-  const logger = cliLogger(io, (message) => warnings.push(message));
+  const logger = cliLogger(io, (message) => {
+    if (message.startsWith('plugin ')) warnings.push(message);
+  });
   const rows = await withManager(configPath, logger, async (manager) => {
     const rows: Row[] = [];
     for (const hook of hooksOf(config)) {

@@ -75,7 +75,7 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
  * A plugin's result, parsed; its metadata and its copy of the global context are held to the payload limit too
  * (checked only when present: most plugins return neither), so no plugin can grow the caller's objects unbounded.
  */
-function parseResult(raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
+export function parseResult(raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
   if (!parsed.success) {
     return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${firstIssue(parsed.error.issues)}` } };

@@ -2,13 +2,10 @@ import { context as otelContext, trace, type Context, type Tracer } from '@opent
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
 import { stepChain, type ChainView, type Step } from './chain-step.js';
 import { PluginViolationError, safeText, toFailure, toPluginError } from './errors.js';
-
-/** a log line built from a plugin's text is cut here (console lines are already bounded per invocation) */
-const LOG_LINE_MAX = 8192;
 import { hookSpec, type HookSpec } from './hooks.js';
 import { modeRules, type Phase } from './modes.js';
 import { endSpan, type Logger } from './observability.js';
-import { parseOutcome } from './outcomes.js';
+import { LOG_LINE_MAX, logConsole, parseOutcome } from './outcomes.js';
 import { policyFor, type PolicySettings } from './policies.js';
 import type { PluginRegistry, RegisteredPlugin } from './registry.js';
 import type { Runner, Segment } from './runners.js';
@@ -147,8 +144,9 @@ export class Executor {
       return outcome;
     }));
     for (let k = 0; k < plugins.length; k++) {
-      if (!outcomes[k]!.ok && (outcomes[k] as { failure: { code: string } }).failure.code === 'CANCELLED') continue;
-      const blocked = this.fold(inv, plugins[k]!, outcomes[k]!);
+      const outcome = outcomes[k]!;
+      if (!outcome.ok && outcome.failure.code === 'CANCELLED') continue;
+      const blocked = this.fold(inv, plugins[k]!, outcome);
       if (blocked) return blocked;
     }
     return null;
@@ -160,7 +158,7 @@ export class Executor {
       const run = this.deps.runnerFor(plugin).run(this.segment(inv, [plugin])).then(
         (raw) => {
           const outcome = parseOutcome(raw[0]);
-          this.logOutcome(plugin, outcome);
+          logConsole(this.deps.logger, plugin.name, outcome);
           if (!outcome.ok) this.deps.logger.warn(`fire-and-forget plugin ${plugin.name} failed on ${inv.view.hook.name}: ${safeText(outcome.failure.message)}`);
         },
         (err: unknown) => this.deps.logger.error(`fire-and-forget plugin ${plugin.name}: ${toFailure(err).message}`),
@@ -177,7 +175,7 @@ export class Executor {
     const key = contextKey(inv.global, plugin);
     const local = (outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
     inv.contexts[key] = { state: local.state, metadata: local.metadata, global_context: inv.global };
-    this.logOutcome(plugin, outcome);
+    logConsole(this.deps.logger, plugin.name, outcome);
     this.pluginSpan(inv, plugin, outcome, step.kind === 'block', inv.view.payload !== before);
     if (step.kind === 'fail') throw toPluginError(plugin.name, inv.view.hook.name, step.failure);
     if (step.kind === 'block') return { plugin, violation: step.violation };
@@ -199,10 +197,6 @@ export class Executor {
       }),
       timeoutsMs: run.map((p) => p.timeoutMs),
     };
-  }
-
-  private logOutcome(plugin: RegisteredPlugin, outcome: Outcome): void {
-    for (const line of outcome.logs ?? []) this.deps.logger[line.level](`[${plugin.name}] ${safeText(line.message, LOG_LINE_MAX)}`);
   }
 
   private pluginSpan(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome, violated: boolean, modified: boolean): void {

@@ -86,7 +86,3 @@ export function hookSpec(name: string): HookSpec {
     name, payloadSchema: JsonObject, conditionField: null, conditionKey: null, writable: null, resultSchema: null, custom: true,
   };
 }
-
-export function isBuiltInHook(name: string): boolean {
-  return BUILT_IN.has(name);
-}

@@ -80,16 +80,16 @@ export class PluginManager {
     const store = this.options.store ?? new MemoryStore();
     const storeServer = new StoreServer(`cordon-store-${randomUUID()}`, store, this.logger);
     const runners = new Map<string, Runner>();
-    for (const isolation of new Set(plugins.map((p) => p.entry.isolation))) {
-      const data: PoolData = {
-        plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy,
-        failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer.channelName,
-        sandboxed: sandboxes(isolation),
-      };
-      runners.set(isolation, isolation === 'inline' ? new InlineRunner(data, store)
-        : isolation === 'process' ? new ProcessRunner(data, settings, this.logger) : new PoolRunner(data, settings, this.logger));
-    }
     try {
+      for (const isolation of new Set(plugins.map((p) => p.entry.isolation))) {
+        const data: PoolData = {
+          plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy,
+          failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer.channelName,
+          sandboxed: sandboxes(isolation),
+        };
+        runners.set(isolation, isolation === 'inline' ? new InlineRunner(data, store)
+          : isolation === 'process' ? new ProcessRunner(data, settings, this.logger) : new PoolRunner(data, settings, this.logger));
+      }
       const implemented = await loadAll(plugins, runners);
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
         id: def.id, name: entry.name, mode: entry.mode as RegisteredPlugin['mode'], onError: entry.on_error, priority: entry.priority,

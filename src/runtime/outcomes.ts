@@ -1,4 +1,5 @@
-import { firstIssue } from './errors.js';
+import { firstIssue, safeText } from './errors.js';
+import type { Logger } from './observability.js';
 import { assertPlainData } from './plain.js';
 import { OutcomeSchema, type Outcome } from '../sandbox/protocol.js';
 
@@ -16,4 +17,12 @@ export function parseOutcome(raw: unknown): Outcome {
 
 function invalid(why: string): Outcome {
   return { ok: false, failure: { code: 'INVALID_RESULT', message: `the worker's report is invalid: ${why}` }, ms: 0 };
+}
+
+/** a log line built from a plugin's text is cut here (console lines are already bounded per invocation) */
+export const LOG_LINE_MAX = 8192;
+
+/** A sandboxed plugin's console lines, which travel in its outcome, go to the logger tagged with its name. */
+export function logConsole(logger: Logger, pluginName: string, outcome: Outcome): void {
+  for (const line of outcome.logs ?? []) logger[line.level](`[${pluginName}] ${safeText(line.message, LOG_LINE_MAX)}`);
 }

@@ -4,9 +4,10 @@ import { passResult, violationError, type ExecutorDeps } from './executor.js';
 import { hookSpec } from './hooks.js';
 import { modeRules } from './modes.js';
 import { jsonBytes } from './plain.js';
-import { parseOutcome } from './outcomes.js';
+import { logConsole, parseOutcome } from './outcomes.js';
 import type { RegisteredPlugin } from './registry.js';
-import { normalizeResult, RawPluginResultSchema, type PluginContext, type PluginResult } from './schemas.js';
+import type { PluginContext, PluginResult } from './schemas.js';
+import { parseResult } from './chain-step.js';
 
 export interface SingleOptions {
   payloadAsJson?: boolean;
@@ -37,6 +38,7 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     timeoutsMs: [plugin.timeoutMs],
   });
   const outcome = parseOutcome(raw[0]);
+  logConsole(deps.logger, name, outcome);
   if (outcome.ok && outcome.local && pluginContext) {
     pluginContext.state = outcome.local.state;
     pluginContext.metadata = outcome.local.metadata;
@@ -57,10 +59,11 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
   return result;
 }
 
+/** The chain step's parse of a result, then its modified payload checked whole (there is no merge to filter it). */
 function checkResult(hookName: string, raw: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
-  const parsed = RawPluginResultSchema.safeParse(raw);
-  if (!parsed.success) return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${firstIssue(parsed.error.issues)}` } };
-  const result = normalizeResult(parsed.data);
+  const parsed = parseResult(raw, undefined, maxBytes);
+  if ('failure' in parsed) return parsed;
+  const { result } = parsed;
   if (result.modified_payload !== null) {
     const hook = hookSpec(hookName);
     const check = (hook.resultSchema ?? hook.payloadSchema).safeParse(result.modified_payload);

@@ -25,6 +25,9 @@ test('plugin text reaches the logger and errors bounded and escaped: no forged l
     }
     assert.ok(lines.some((l) => l.startsWith('[ignored] ')), 'the console line reached the logger, tagged');
     assert.ok(lines.some((l) => /plugin ignored failed/.test(l)), 'the ignored failure was logged');
+    const before = lines.length;
+    await manager.invokeHookForPlugin('ignored', 'tool_pre_invoke', { name: 'a', args: {} }, { request_id: 'c' });
+    assert.ok(lines.slice(before).some((l) => l.startsWith('[ignored] ')), 'invokeHookForPlugin drops console lines');
   } finally {
     await manager.shutdown();
   }
