@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PluginContext, PluginViolation } from '../src/runtime/schemas.js';
+import type { PluginContext, PluginViolation } from '../src/core/schemas.js';
 
 /**
  * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load

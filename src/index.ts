@@ -1,13 +1,13 @@
 export { PluginManager, type ManagerOptions } from './runtime/manager.js';
 export type { HookInvocation, InvokeOptions } from './runtime/executor.js';
 export type { SingleOptions } from './runtime/single.js';
-export { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError } from './runtime/errors.js';
-export type { ConfigIssue, PluginErrorInfo } from './runtime/errors.js';
+export { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError } from './core/errors.js';
+export type { ConfigIssue, PluginErrorInfo } from './core/errors.js';
 export { loadConfig, type ConfigInput, type PluginEntry, type PluginSettings, type ResolvedConfig } from './runtime/config.js';
-export { HOOK_NAMES, hookSpec } from './runtime/hooks.js';
+export { HOOK_NAMES, hookSpec } from './core/hooks.js';
 export type { Logger } from './runtime/observability.js';
 export { MemoryStore, type Store } from './runtime/store.js';
 export type {
   GlobalContext, GlobalContextInput, JsonObject, LocalContext, PluginContext, PluginContextTable, PluginResult, PluginViolation,
-} from './runtime/schemas.js';
+} from './core/schemas.js';
 export { definePlugin, type PluginModule, type PluginHooks } from './runtime/define.js';

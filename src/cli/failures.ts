@@ -1,4 +1,4 @@
-import { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError, formatIssue, type ConfigIssue } from '../runtime/errors.js';
+import { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError, formatIssue, type ConfigIssue } from '../core/errors.js';
 
 /** Exit codes of every command: 0 success, 1 a blocked or failed invocation, 2 bad input. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HOOK_NAMES, hookSpec, type HookSpec } from '../runtime/hooks.js';
+import { HOOK_NAMES, hookSpec, type HookSpec } from '../core/hooks.js';
 import type { Io } from './io.js';
 
 export interface HookDescription {

@@ -1,6 +1,6 @@
 import { loadConfig } from '../runtime/config.js';
 import { violationError } from '../runtime/executor.js';
-import { HOOK_NAMES } from '../runtime/hooks.js';
+import { HOOK_NAMES } from '../core/hooks.js';
 import { CliError, EXIT, startupError, type ExitCode } from './failures.js';
 import { cliLogger, newRequestId, readJson, withManager, type Io } from './io.js';
 

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../runtime/config.js';
-import { HOOK_NAMES, hookSpec } from '../runtime/hooks.js';
+import { HOOK_NAMES, hookSpec } from '../core/hooks.js';
 import type { PluginManager } from '../runtime/manager.js';
-import { modeRules, type ModeRules, type RunnableMode } from '../runtime/modes.js';
-import type { PluginResult } from '../runtime/schemas.js';
+import { modeRules, type ModeRules, type RunnableMode } from '../core/modes.js';
+import type { PluginResult } from '../core/schemas.js';
 import { changedPaths, describeChange } from './changes.js';
 import { EXIT, messageOf, startupError, type ExitCode } from './failures.js';
 import { cliLogger, newRequestId, withManager, type Io } from './io.js';

@@ -1,4 +1,4 @@
-import type { GlobalContextInput, JsonObject } from '../runtime/schemas.js';
+import type { GlobalContextInput, JsonObject } from '../core/schemas.js';
 
 /**
  * What `cordon run` feeds each built-in hook: the traffic a gateway actually sees, each one carrying something

@@ -1,7 +1,7 @@
-import { PayloadSizeError, PayloadValidationError, zodIssues } from './errors.js';
-import type { HookSpec } from './hooks.js';
-import { assertPlainData, jsonBytes, NotPlainDataError } from './plain.js';
-import { GlobalContextSchema, type GlobalContext, type JsonObject } from './schemas.js';
+import { PayloadSizeError, PayloadValidationError, zodIssues } from '../core/errors.js';
+import type { HookSpec } from '../core/hooks.js';
+import { assertPlainData, jsonBytes, NotPlainDataError } from '../core/plain.js';
+import { GlobalContextSchema, type GlobalContext, type JsonObject } from '../core/schemas.js';
 
 /** Parses a caller's payload with its hook's schema; the error holds the zod path. */
 export function admitPayload(hook: HookSpec, payload: unknown): JsonObject {

@@ -1,6 +1,6 @@
 import type { Condition } from './config.js';
-import type { HookSpec } from './hooks.js';
-import type { GlobalContext, JsonObject } from './schemas.js';
+import type { HookSpec } from '../core/hooks.js';
+import type { GlobalContext, JsonObject } from '../core/schemas.js';
 
 /**
  * Conditions are OR'd; the fields inside one are AND'd. A field the hook does not have is ignored for that hook.

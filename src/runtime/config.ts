@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, zodIssues, type ConfigIssue } from './errors.js';
-import { ModeSchema, OnErrorSchema } from './modes.js';
+import { ConfigError, zodIssues, type ConfigIssue } from '../core/errors.js';
+import { ModeSchema, OnErrorSchema } from '../core/modes.js';
 import { interpolateEnv } from './interpolate.js';
 import { resolveKinds } from './kinds.js';
 

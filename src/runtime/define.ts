@@ -1,4 +1,4 @@
-import type { JsonObject, PluginContext, PluginViolation } from './schemas.js';
+import type { JsonObject, PluginContext, PluginViolation } from '../core/schemas.js';
 
 /** What a hook function may return; nothing means "continue, no change". */
 export type HookReturn = {

@@ -1,16 +1,16 @@
 import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
-import { stepChain, type ChainView, type Step } from './chain-step.js';
-import { PluginViolationError, safeText, toFailure, toPluginError } from './errors.js';
-import { hookSpec, type HookSpec } from './hooks.js';
-import { modeRules, type Phase } from './modes.js';
+import { stepChain, type ChainView, type Step } from '../core/chain-step.js';
+import { PluginViolationError, safeText, toFailure, toPluginError } from '../core/errors.js';
+import { hookSpec, type HookSpec } from '../core/hooks.js';
+import { modeRules, type Phase } from '../core/modes.js';
 import { endSpan, type Logger } from './observability.js';
 import { LOG_LINE_MAX, logConsole, parseOutcome } from './outcomes.js';
-import { policyFor, type PolicySettings } from './policies.js';
+import { policyFor, type PolicySettings } from '../core/policies.js';
 import type { PluginRegistry, RegisteredPlugin } from './registry.js';
 import type { Runner, Segment } from './runners.js';
-import type { GlobalContext, JsonObject, PluginContextTable, PluginResult, PluginViolation } from './schemas.js';
-import type { Outcome } from '../sandbox/protocol.js';
+import type { GlobalContext, JsonObject, PluginContextTable, PluginResult, PluginViolation } from '../core/schemas.js';
+import type { Outcome } from '../core/protocol.js';
 
 export interface InvokeOptions {
   localContexts?: PluginContextTable | null;

@@ -1,8 +1,8 @@
-import { FailureError } from './errors.js';
+import { FailureError } from '../core/errors.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
-import { runChain, stepPlugin } from '../sandbox/chain.js';
+import { runChain, stepPlugin } from '../core/chain.js';
 import { forgetPlugin, loadPlugin } from '../sandbox/loader.js';
-import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
+import type { PluginDefinition, PoolData } from '../core/protocol.js';
 import { storeFor, type Store } from './store.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from './errors.js';
+import type { ConfigIssue } from '../core/errors.js';
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

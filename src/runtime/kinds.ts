@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledSchemas } from '../../plugins/schemas.js';
-import { zodIssues, type ConfigIssue } from './errors.js';
+import { zodIssues, type ConfigIssue } from '../core/errors.js';
 import type { PluginEntry } from './config.js';
 
 /** Compiled bundled plugins sit beside this module's package output: dist/plugins. */

@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { TracerProvider } from '@opentelemetry/api';
 import { loadConfig, type ConfigInput, type Isolation, type PluginEntry, type ResolvedConfig } from './config.js';
-import { ConfigError, PluginError, safeText, type ConfigIssue, type FailureError } from './errors.js';
+import { ConfigError, PluginError, safeText, type ConfigIssue, type FailureError } from '../core/errors.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
 import { InlineRunner } from './inline-runner.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
-import type { PolicySettings } from './policies.js';
-import type { RunnableMode } from './modes.js';
+import type { PolicySettings } from '../core/policies.js';
+import type { RunnableMode } from '../core/modes.js';
 import { PoolRunner } from './pool-runner.js';
 import { ProcessRunner } from './process-runner.js';
 import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
 import { MemoryStore, StoreServer, type Store } from './store.js';
-import type { PluginResult } from './schemas.js';
+import type { PluginResult } from '../core/schemas.js';
 import { invokeSingle, type SingleOptions } from './single.js';
-import type { PluginDefinition, PoolData } from '../sandbox/protocol.js';
+import type { PluginDefinition, PoolData } from '../core/protocol.js';
 
 export interface ManagerOptions {
   /** overrides plugin_settings.plugin_timeout, in milliseconds */

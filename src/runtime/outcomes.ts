@@ -1,7 +1,7 @@
-import { firstIssue, safeText } from './errors.js';
+import { firstIssue, safeText } from '../core/errors.js';
 import type { Logger } from './observability.js';
-import { assertPlainData } from './plain.js';
-import { OutcomeSchema, type Outcome } from '../sandbox/protocol.js';
+import { assertPlainData } from '../core/plain.js';
+import { OutcomeSchema, type Outcome } from '../core/protocol.js';
 
 /** The host's reading of one outcome a runner reported: plain data, parsed, or else a failure of that plugin. */
 export function parseOutcome(raw: unknown): Outcome {

@@ -1,12 +1,12 @@
 import { Piscina } from 'piscina';
-import { FailureError, toFailure, type Failure } from './errors.js';
+import { FailureError, toFailure, type Failure } from '../core/errors.js';
 import { MemoryWatch } from './memory-watch.js';
 import type { Logger } from './observability.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
 import type { PluginSettings } from './config.js';
-import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../sandbox/progress.js';
-import type { LoadReply, PoolData, ShutdownTask } from '../sandbox/protocol.js';
-import { LoadReplySchema } from '../sandbox/protocol.js';
+import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../core/progress.js';
+import type { LoadReply, PoolData, ShutdownTask } from '../core/protocol.js';
+import { LoadReplySchema } from '../core/protocol.js';
 
 const WORKER_FILE = new URL('../sandbox/worker.cjs', import.meta.url).href;
 /** how long a run handed to a worker may wait to start before that worker counts as stuck (booting ones included) */

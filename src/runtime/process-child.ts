@@ -1,9 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Failure } from './errors.js';
+import type { Failure } from '../core/errors.js';
 import type { Logger } from './observability.js';
-import type { FromChild, ProcessTask, ToChild } from '../sandbox/process-protocol.js';
-import type { PoolData } from '../sandbox/protocol.js';
+import type { FromChild, ProcessTask, ToChild } from '../core/process-protocol.js';
+import type { PoolData } from '../core/protocol.js';
 
 const ENTRY = new URL('../sandbox/process-worker.js', import.meta.url);
 

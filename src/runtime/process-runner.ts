@@ -1,12 +1,12 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import type { PluginSettings } from './config.js';
-import type { Failure } from './errors.js';
+import type { Failure } from '../core/errors.js';
 import type { Logger } from './observability.js';
 import { PluginProcess, type Reply } from './process-child.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
-import { clock } from '../sandbox/progress.js';
-import type { ProcessTask } from '../sandbox/process-protocol.js';
-import { LoadReplySchema, type LoadReply, type PoolData } from '../sandbox/protocol.js';
+import { clock } from '../core/progress.js';
+import type { ProcessTask } from '../core/process-protocol.js';
+import { LoadReplySchema, type LoadReply, type PoolData } from '../core/protocol.js';
 
 /** How often a busy process's resident memory is read; a bomb can outgrow its limit by what it allocates in this. */
 const WATCH_INTERVAL_MS = 10;

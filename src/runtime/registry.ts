@@ -1,8 +1,8 @@
 import type { PluginEntry } from './config.js';
 import { conditionsMatch } from './conditions.js';
-import type { HookSpec } from './hooks.js';
-import type { OnError, RunnableMode } from './modes.js';
-import type { GlobalContext, JsonObject } from './schemas.js';
+import type { HookSpec } from '../core/hooks.js';
+import type { OnError, RunnableMode } from '../core/modes.js';
+import type { GlobalContext, JsonObject } from '../core/schemas.js';
 
 export interface RegisteredPlugin {
   id: string;

@@ -1,5 +1,5 @@
-import type { GlobalContext, JsonObject } from './schemas.js';
-import type { ChainEntry, LoadReply } from '../sandbox/protocol.js';
+import type { GlobalContext, JsonObject } from '../core/schemas.js';
+import type { ChainEntry, LoadReply } from '../core/protocol.js';
 
 /** A consecutive run of plugins of one isolation level, as the executor hands it to that level's runner. */
 export interface Segment {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { FailureError } from './errors.js';
+import { FailureError } from '../core/errors.js';
 
 /**
  * Compiles a sandboxed plugin's module once on the host, so workers never load the compiler (it brings Babel:

@@ -1,13 +1,13 @@
 import { admitGlobalContext, admitPayload } from './admission.js';
-import { firstIssue, PayloadValidationError, PluginError, safeText, toPluginError, type Failure } from './errors.js';
+import { firstIssue, PayloadValidationError, PluginError, safeText, toPluginError, type Failure } from '../core/errors.js';
 import { passResult, violationError, type ExecutorDeps } from './executor.js';
-import { hookSpec } from './hooks.js';
-import { modeRules } from './modes.js';
-import { jsonBytes } from './plain.js';
+import { hookSpec } from '../core/hooks.js';
+import { modeRules } from '../core/modes.js';
+import { jsonBytes } from '../core/plain.js';
 import { logConsole, parseOutcome } from './outcomes.js';
 import type { RegisteredPlugin } from './registry.js';
-import type { PluginContext, PluginResult } from './schemas.js';
-import { parseResult } from './chain-step.js';
+import type { PluginContext, PluginResult } from '../core/schemas.js';
+import { parseResult } from '../core/chain-step.js';
 
 export interface SingleOptions {
   payloadAsJson?: boolean;

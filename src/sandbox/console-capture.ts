@@ -1,5 +1,5 @@
 import type { ConsoleSink } from './boundary.js';
-import type { LogLine } from './protocol.js';
+import type { LogLine } from '../core/protocol.js';
 
 /**
  * Routes a sandboxed plugin's console to the invocation running it: each invocation gets a fresh sink (the

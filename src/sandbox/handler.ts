@@ -1,10 +1,10 @@
-import { FailureError, toFailure } from '../runtime/errors.js';
-import { runChain, stepPlugin } from './chain.js';
+import { FailureError, toFailure } from '../core/errors.js';
+import { runChain, stepPlugin } from '../core/chain.js';
 import { loadedPlugins, loadPlugin, type LoadedPlugin } from './loader.js';
 import { StoreClient } from './store-client.js';
 import { ConsoleCapture } from './console-capture.js';
-import { ProgressWriter } from './progress.js';
-import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, ShutdownTask, WorkerTask } from './protocol.js';
+import { ProgressWriter } from '../core/progress.js';
+import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, ShutdownTask, WorkerTask } from '../core/protocol.js';
 
 /**
  * What a worker does with a task, wherever the worker lives (a Piscina thread, or a child process). Plugin code

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { FailureError, toFailure } from '../runtime/errors.js';
+import { FailureError, toFailure } from '../core/errors.js';
 import type { ConsoleSink } from './boundary.js';
-import type { PluginDefinition } from './protocol.js';
+import type { PluginDefinition } from '../core/protocol.js';
 import type { StoreCapability } from './store-client.js';
 
 /** A plugin's hooks object as the chain runner calls it. */

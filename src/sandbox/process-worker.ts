@@ -1,9 +1,9 @@
 import { BroadcastChannel } from 'node:worker_threads';
-import { toFailure } from '../runtime/errors.js';
+import { toFailure } from '../core/errors.js';
 import { createHandler } from './handler.js';
-import type { FromChild, ProcessTask, ToChild } from './process-protocol.js';
-import { ProgressBuffers } from './progress.js';
-import type { WorkerTask } from './protocol.js';
+import type { FromChild, ProcessTask, ToChild } from '../core/process-protocol.js';
+import { ProgressBuffers } from '../core/progress.js';
+import type { WorkerTask } from '../core/protocol.js';
 
 /**
  * Entry of a plugin process (`isolation: process`): the same task handler as a worker thread, fed over IPC. It

@@ -5,7 +5,7 @@
  * Nothing may throw at load either: Piscina then hangs later tasks instead of failing them.
  */
 import piscina = require('piscina');
-import type { WorkerTask } from './protocol.js';
+import type { WorkerTask } from '../core/protocol.js';
 
 // A rejection no one handles (a plugin's stray promise) would end the worker by Node's default, failing whichever
 // call is running then: another plugin's. No plugin is waiting on it, so it is dropped instead.

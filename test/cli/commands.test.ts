@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { HOOK_NAMES, hookSpec } from '../../src/runtime/hooks.js';
+import { HOOK_NAMES, hookSpec } from '../../src/core/hooks.js';
 import { CLI, cordon } from './helpers.js';
 
 test('the built entry keeps its shebang', async () => {

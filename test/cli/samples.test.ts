@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { describeChange } from '../../src/cli/changes.js';
 import { SAMPLE_PAYLOADS, sampleGlobalContext } from '../../src/cli/samples.js';
 import { colourWanted } from '../../src/cli/style.js';
-import { HOOK_NAMES, hookSpec } from '../../src/runtime/hooks.js';
-import { GlobalContextSchema } from '../../src/runtime/schemas.js';
+import { HOOK_NAMES, hookSpec } from '../../src/core/hooks.js';
+import { GlobalContextSchema } from '../../src/core/schemas.js';
 
 test('every built-in hook has a sample payload, and each parses with its hook\'s schema', () => {
   assert.deepEqual(Object.keys(SAMPLE_PAYLOADS).sort(), [...HOOK_NAMES].sort());

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Capabilities, Isolation } from '../runtime/config.js';
-import type { PolicySettings } from '../runtime/policies.js';
-import { JsonObject, LocalContextSchema, type GlobalContext, type LocalContext } from '../runtime/schemas.js';
-import type { OnError, RunnableMode } from '../runtime/modes.js';
+import type { PolicySettings } from './policies.js';
+import { JsonObject, LocalContextSchema, type GlobalContext, type LocalContext } from './schemas.js';
+import type { OnError, RunnableMode } from './modes.js';
 
 /** What a worker knows of a plugin; sent once per pool as workerData, so a task only carries plugin ids. */
 export interface PluginDefinition {

@@ -4,7 +4,7 @@ import { modeRules, type OnError, type RunnableMode } from './modes.js';
 import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
 import { jsonBytes } from './plain.js';
 import { normalizeResult, RawPluginResultSchema, type JsonObject, type PluginResult, type PluginViolation } from './schemas.js';
-import type { Outcome } from '../sandbox/protocol.js';
+import type { Outcome } from './protocol.js';
 
 /**
  * One invocation's running state, and the one reducer that folds a plugin's outcome into it. The worker runs it

@@ -1,4 +1,4 @@
-import type { Failure } from '../runtime/errors.js';
+import type { Failure } from './errors.js';
 import type { ChainTask, LoadTask, PoolData } from './protocol.js';
 
 /**
