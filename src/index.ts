@@ -1,6 +1,6 @@
 export { PluginManager, type ManagerOptions } from './runtime/manager.js';
 export type { HookInvocation, InvokeOptions } from './runtime/executor.js';
-export type { SingleOptions } from './runtime/single.js';
+export type { SingleOptions } from './runtime/invoke-plugin.js';
 export { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError } from './core/errors.js';
 export type { ConfigIssue, PluginErrorInfo } from './core/errors.js';
 export { loadConfig, type ConfigInput, type PluginEntry, type PluginSettings, type ResolvedConfig } from './runtime/config.js';

@@ -1,10 +1,10 @@
-import { stepChain, type ChainView, type Log, type StepPlugin } from './chain-step.js';
+import { stepChain, type ChainView, type Log, type StepPlugin } from './fold.js';
 import { FailureError, toFailure, type Failure } from './errors.js';
 import { hookSpec } from './hooks.js';
-import { NotPlainDataError, plainEqual, toPlainData } from './plain.js';
+import { NotPlainDataError, plainEqual, toPlainData } from './plain-data.js';
 import { policyFor } from './policies.js';
 import type { GlobalContext, JsonObject } from './schemas.js';
-import type { LoadedPlugin } from '../sandbox/loader.js';
+import type { LoadedPlugin } from '../core/loader.js';
 import type { ChainEntry, LogLine, Outcome, PluginDefinition, PoolData } from './protocol.js';
 import { clock } from './progress.js';
 

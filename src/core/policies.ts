@@ -1,6 +1,6 @@
 import { firstIssue } from './errors.js';
 import type { HookSpec } from './hooks.js';
-import { jsonBytes, plainEqual } from './plain.js';
+import { jsonBytes, plainEqual } from './plain-data.js';
 import type { JsonObject } from './schemas.js';
 
 /**

@@ -1,6 +1,6 @@
 import { PayloadSizeError, PayloadValidationError, zodIssues } from '../core/errors.js';
 import type { HookSpec } from '../core/hooks.js';
-import { assertPlainData, jsonBytes, NotPlainDataError } from '../core/plain.js';
+import { assertPlainData, jsonBytes, NotPlainDataError } from '../core/plain-data.js';
 import { GlobalContextSchema, type GlobalContext, type JsonObject } from '../core/schemas.js';
 
 /** Parses a caller's payload with its hook's schema; the error holds the zod path. */

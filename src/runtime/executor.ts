@@ -1,6 +1,6 @@
 import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
-import { stepChain, type ChainView, type Step } from '../core/chain-step.js';
+import { stepChain, type ChainView, type Step } from '../core/fold.js';
 import { PluginViolationError, safeText, toFailure, toPluginError } from '../core/errors.js';
 import { hookSpec, type HookSpec } from '../core/hooks.js';
 import { modeRules, type Phase } from '../core/modes.js';

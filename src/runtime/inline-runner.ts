@@ -1,7 +1,7 @@
 import { FailureError } from '../core/errors.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
 import { runChain, stepPlugin } from '../core/chain.js';
-import { forgetPlugin, loadPlugin } from '../sandbox/loader.js';
+import { forgetPlugin, loadPlugin } from '../core/loader.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
 import { storeFor, type Store } from './store.js';
 

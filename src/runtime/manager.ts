@@ -14,7 +14,7 @@ import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
 import { MemoryStore, StoreServer, type Store } from './store.js';
 import type { PluginResult } from '../core/schemas.js';
-import { invokeSingle, type SingleOptions } from './single.js';
+import { invokeSingle, type SingleOptions } from './invoke-plugin.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
 
 export interface ManagerOptions {

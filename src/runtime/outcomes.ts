@@ -1,6 +1,6 @@
 import { firstIssue, safeText } from '../core/errors.js';
 import type { Logger } from './observability.js';
-import { assertPlainData } from '../core/plain.js';
+import { assertPlainData } from '../core/plain-data.js';
 import { OutcomeSchema, type Outcome } from '../core/protocol.js';
 
 /** The host's reading of one outcome a runner reported: plain data, parsed, or else a failure of that plugin. */

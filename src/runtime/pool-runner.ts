@@ -8,7 +8,7 @@ import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../cor
 import type { LoadReply, PoolData, ShutdownTask } from '../core/protocol.js';
 import { LoadReplySchema } from '../core/protocol.js';
 
-const WORKER_FILE = new URL('../sandbox/worker.cjs', import.meta.url).href;
+const WORKER_FILE = new URL('../sandbox/thread-entry.cjs', import.meta.url).href;
 /** how long a run handed to a worker may wait to start before that worker counts as stuck (booting ones included) */
 const STALL_MS = 5000;
 

@@ -2,7 +2,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import type { PluginSettings } from './config.js';
 import type { Failure } from '../core/errors.js';
 import type { Logger } from './observability.js';
-import { PluginProcess, type Reply } from './process-child.js';
+import { PluginProcess, type Reply } from './plugin-process.js';
 import { timeoutMessage, type Runner, type Segment } from './runners.js';
 import { clock } from '../core/progress.js';
 import type { ProcessTask } from '../core/process-protocol.js';

@@ -19,7 +19,7 @@ export async function compileForSandbox(name: string, modulePath: string): Promi
   const key = createHash('sha256').update(name).update('\0').update(modulePath).update('\0').update(source).digest('hex');
   let pending = compiled.get(key);
   if (!pending) {
-    pending = import('../sandbox/compile.js').then(({ compileSandboxedSource }) => compileSandboxedSource(source, { name, specifier: modulePath }));
+    pending = import('./compile.js').then(({ compileSandboxedSource }) => compileSandboxedSource(source, { name, specifier: modulePath }));
     compiled.set(key, pending);
     pending.catch(() => compiled.delete(key));
   }

@@ -1,7 +1,7 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { z } from 'zod';
 import type { Logger } from './observability.js';
-import { jsonBytes } from '../core/plain.js';
+import { jsonBytes } from '../core/plain-data.js';
 import type { StoreCapability } from '../sandbox/store-client.js';
 
 /**

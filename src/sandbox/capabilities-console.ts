@@ -3,7 +3,7 @@
  * hook hands the plugin host functions), escapes control characters so a plugin cannot forge other log lines or send
  * terminal escapes, and stops after a per-invocation budget with one "dropped" line.
  */
-import type { ConsoleLevel, ConsoleSink } from './boundary.js';
+import type { ConsoleLevel, ConsoleSink } from './compartment.js';
 
 export interface ConsoleLimits {
   /** console calls written per invocation before the rest are dropped */

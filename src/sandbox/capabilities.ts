@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance as hostPerformance } from 'node:perf_hooks';
-import type { ConsoleSink, SandboxCapabilities } from './boundary.js';
+import type { ConsoleSink, SandboxCapabilities } from './compartment.js';
 import { DEFAULT_CONSOLE_LIMITS, makeBoundedConsole, type ConsoleLimits } from './capabilities-console.js';
 import { DEFAULT_FETCH_LIMITS, makeFetch, normalizeOrigins, type FetchLimits } from './fetch-capability.js';
 

@@ -1,4 +1,4 @@
-import type { ConsoleSink } from './boundary.js';
+import type { ConsoleSink } from './compartment.js';
 import type { LogLine } from '../core/protocol.js';
 
 /**

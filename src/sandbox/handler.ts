@@ -1,6 +1,6 @@
 import { FailureError, toFailure } from '../core/errors.js';
 import { runChain, stepPlugin } from '../core/chain.js';
-import { loadedPlugins, loadPlugin, type LoadedPlugin } from './loader.js';
+import { loadedPlugins, loadPlugin, type LoadedPlugin } from '../core/loader.js';
 import { StoreClient } from './store-client.js';
 import { ConsoleCapture } from './console-capture.js';
 import { ProgressWriter } from '../core/progress.js';

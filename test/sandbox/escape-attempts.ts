@@ -5,7 +5,7 @@
  * connection. This file: ambient globals, constructor chains, evaluators and source-level tricks; the endowment and
  * cross-plugin attempts are in escape-attempts-endowments.ts.
  */
-import type { SandboxCapabilities } from '../../src/sandbox/boundary.js';
+import type { SandboxCapabilities } from '../../src/sandbox/compartment.js';
 
 export interface EscapeContext {
   /** a file the attempt writes (and `<marker>.spawn`, which a spawned `touch` writes) if it escapes */

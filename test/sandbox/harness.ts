@@ -1,6 +1,6 @@
 /** Starts the boundary's test worker and talks to it; lockdown() only ever runs in that worker. */
 import { Worker } from 'node:worker_threads';
-import type { SandboxedPluginDef } from '../../src/sandbox/boundary.js';
+import type { SandboxedPluginDef } from '../../src/sandbox/compartment.js';
 import type { WorkerReply, WorkerRequest } from './fixtures/sandbox-worker.js';
 
 type Outcome = Omit<WorkerReply, 'id'>;

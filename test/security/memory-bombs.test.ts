@@ -120,7 +120,7 @@ function pluginProcesses(): number[] {
   const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
   return children.filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process-worker.js');
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process-entry.js');
     } catch {
       return false;
     }

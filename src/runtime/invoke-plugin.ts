@@ -3,11 +3,11 @@ import { firstIssue, PayloadValidationError, PluginError, safeText, toPluginErro
 import { passResult, violationError, type ExecutorDeps } from './executor.js';
 import { hookSpec } from '../core/hooks.js';
 import { modeRules } from '../core/modes.js';
-import { jsonBytes } from '../core/plain.js';
+import { jsonBytes } from '../core/plain-data.js';
 import { logConsole, parseOutcome } from './outcomes.js';
 import type { RegisteredPlugin } from './registry.js';
 import type { PluginContext, PluginResult } from '../core/schemas.js';
-import { parseResult } from '../core/chain-step.js';
+import { parseResult } from '../core/fold.js';
 
 export interface SingleOptions {
   payloadAsJson?: boolean;

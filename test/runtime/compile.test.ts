@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SandboxSourceError, compileSandboxedSource } from '../../src/sandbox/compile.js';
+import { SandboxSourceError, compileSandboxedSource } from '../../src/runtime/compile.js';
 
 const origin = { name: 'pii', specifier: '/plugins/pii.js' };
 

@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import { FailureError, toFailure } from '../core/errors.js';
-import type { ConsoleSink } from './boundary.js';
-import type { PluginDefinition } from '../core/protocol.js';
-import type { StoreCapability } from './store-client.js';
+import { FailureError, toFailure } from './errors.js';
+import type { ConsoleSink } from '../sandbox/compartment.js';
+import type { PluginDefinition } from './protocol.js';
+import type { StoreCapability } from '../sandbox/store-client.js';
 
 /** A plugin's hooks object as the chain runner calls it. */
 export interface LoadedPlugin {
@@ -55,7 +55,7 @@ async function importPlugin(def: PluginDefinition, grants: PluginGrants): Promis
  */
 async function loadSandboxed(def: PluginDefinition, grants: PluginGrants): Promise<LoadedPlugin> {
   try {
-    const { loadSandboxedPlugin } = await import('./boundary.js');
+    const { loadSandboxedPlugin } = await import('../sandbox/compartment.js');
     const loaded = await loadSandboxedPlugin({
       name: def.name, source: '', specifier: def.modulePath, config: def.config, capabilities: def.capabilities,
       envValues: def.envValues, timeoutMs: def.timeoutMs, ...(def.compiled !== undefined ? { compiled: def.compiled } : {}),

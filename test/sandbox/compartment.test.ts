@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compileSandboxedSource } from '../../src/sandbox/compile.js';
+import { compileSandboxedSource } from '../../src/runtime/compile.js';
 import { SandboxHarness, probe } from './harness.js';
 
 describe('loadSandboxedPlugin in a real worker', () => {

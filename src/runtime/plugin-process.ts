@@ -5,7 +5,7 @@ import type { Logger } from './observability.js';
 import type { FromChild, ProcessTask, ToChild } from '../core/process-protocol.js';
 import type { PoolData } from '../core/protocol.js';
 
-const ENTRY = new URL('../sandbox/process-worker.js', import.meta.url);
+const ENTRY = new URL('../sandbox/process-entry.js', import.meta.url);
 
 /** How long a new process may take to boot and accept its init message; not counted in any plugin's timeout. */
 const READY_TIMEOUT_MS = 15_000;

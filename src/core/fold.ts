@@ -2,7 +2,7 @@ import { firstIssue, type Failure } from './errors.js';
 import type { HookSpec } from './hooks.js';
 import { modeRules, type OnError, type RunnableMode } from './modes.js';
 import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
-import { jsonBytes } from './plain.js';
+import { jsonBytes } from './plain-data.js';
 import { normalizeResult, RawPluginResultSchema, type JsonObject, type PluginResult, type PluginViolation } from './schemas.js';
 import type { Outcome } from './protocol.js';
 

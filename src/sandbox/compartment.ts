@@ -5,7 +5,7 @@
  * `Compartment`), which the host never wants.
  */
 import 'ses';
-import type { CompiledModuleRecord } from './compile.js';
+import type { CompiledModuleRecord } from '../runtime/compile.js';
 import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxLimits } from './capabilities.js';
 
 export interface SandboxCapabilities {
@@ -113,7 +113,7 @@ export function hardenWorkerRealm(): void {
 export async function loadSandboxedPlugin(def: SandboxedPluginDef, sink: () => ConsoleSink): Promise<LoadedPlugin> {
   hardenWorkerRealm();
   const label = `Sandboxed plugin ${def.name} (${def.specifier})`;
-  const text = def.compiled ?? (await import('./compile.js')).compileSandboxedSource(def.source, def);
+  const text = def.compiled ?? (await import('../runtime/compile.js')).compileSandboxedSource(def.source, def);
   const record = await readCompiled(text, def, label);
   const limits: SandboxLimits = {
     console: { ...DEFAULT_SANDBOX_LIMITS.console, ...def.limits?.console },
@@ -161,7 +161,7 @@ async function readCompiled(text: string, def: SandboxedPluginDef, label: string
   }
   // Precompiled text is checked again here: the worker does not trust it to come from the checking compiler.
   if (record.imports.length > 0 || record.reexports.length > 0 || record.__needsImport__) {
-    (await import('./compile.js')).checkSelfContained(record, def.source, def);
+    (await import('../runtime/compile.js')).checkSelfContained(record, def.source, def);
   }
   return harden(record);
 }
