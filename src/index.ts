@@ -1,9 +1,10 @@
-export { PluginManager, type ManagerOptions } from './runtime/manager.js';
+export { loadConfig, PluginManager } from './bundled.js';
+export type { ManagerOptions } from './runtime/manager.js';
 export type { HookInvocation, InvokeOptions } from './runtime/executor.js';
 export type { SingleOptions } from './runtime/invoke-plugin.js';
 export { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError } from './core/errors.js';
 export type { ConfigIssue, PluginErrorInfo } from './core/errors.js';
-export { loadConfig, type ConfigInput, type PluginEntry, type PluginSettings, type ResolvedConfig } from './runtime/config.js';
+export type { ConfigInput, PluginEntry, PluginSettings, ResolvedConfig } from './runtime/config.js';
 export { HOOK_NAMES, hookSpec } from './core/hooks.js';
 export type { Logger } from './runtime/observability.js';
 export { MemoryStore, type Store } from './runtime/store.js';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../runtime/config.js';
+import { loadConfig } from '../bundled.js';
 import { violationError } from '../runtime/executor.js';
 import { HOOK_NAMES } from '../core/hooks.js';
 import { CliError, EXIT, startupError, type ExitCode } from './failures.js';

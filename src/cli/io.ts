@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PluginManager } from '../runtime/manager.js';
+import { PluginManager } from '../bundled.js';
 import type { Logger } from '../runtime/observability.js';
 import { CliError, EXIT, startupError } from './failures.js';
 import type { Style } from './style.js';

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { loadConfig, type ResolvedConfig } from '../runtime/config.js';
+import { loadConfig } from '../bundled.js';
+import type { ResolvedConfig } from '../runtime/config.js';
 import { HOOK_NAMES, hookSpec } from '../core/hooks.js';
-import type { PluginManager } from '../runtime/manager.js';
+import type { PluginManager } from '../bundled.js';
 import { modeRules, type ModeRules, type RunnableMode } from '../core/modes.js';
 import type { PluginResult } from '../core/schemas.js';
 import { changedPaths, describeChange } from './changes.js';

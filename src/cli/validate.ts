@@ -1,4 +1,5 @@
-import { loadConfig, type ResolvedConfig } from '../runtime/config.js';
+import { loadConfig } from '../bundled.js';
+import type { ResolvedConfig } from '../runtime/config.js';
 import { ConfigError } from '../core/errors.js';
 import { CliError, EXIT, issueText, startupError, type ExitCode } from './failures.js';
 import { cliLogger, withManager, type Io } from './io.js';

@@ -1,10 +1,10 @@
 import { stepChain, type ChainView, type Log, type StepPlugin } from './fold.js';
-import { FailureError, toFailure, type Failure } from './errors.js';
+import { failureOf, failures, type Failure } from './failures.js';
 import { hookSpec } from './hooks.js';
 import { NotPlainDataError, plainEqual, toPlainData } from './plain-data.js';
 import { policyFor } from './policies.js';
 import type { GlobalContext, JsonObject } from './schemas.js';
-import type { LoadedPlugin } from '../core/loader.js';
+import type { LoadedPlugin } from './loader.js';
 import type { ChainEntry, LogLine, Outcome, PluginDefinition, PoolData } from './protocol.js';
 import { clock } from './progress.js';
 
@@ -83,7 +83,7 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
     // its timeout starts now: loading (on a fresh worker, SES and every plugin of the pool) is not its time
     hooks.started(index);
     if (!plugin.hooks.includes(hook)) {
-      return { ok: false, failure: { code: 'NOT_IMPLEMENTED', message: `plugin does not implement ${hook}` }, ms: ms() };
+      return { ok: false, failure: failures.notImplemented(hook), ms: ms() };
     }
     const context = {
       state: entry.local?.state ?? {},
@@ -116,7 +116,6 @@ function plain(value: unknown, what: string): unknown {
 class InvalidResult extends Error {}
 
 function describe(err: unknown): Failure {
-  if (err instanceof FailureError) return err.failure;
-  if (err instanceof InvalidResult) return { code: 'INVALID_RESULT', message: `invalid result: ${err.message}` };
-  return toFailure(err);
+  if (err instanceof InvalidResult) return failures.invalidResult(`invalid result: ${err.message}`);
+  return failureOf(err);
 }

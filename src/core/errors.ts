@@ -1,15 +1,6 @@
 import type { core } from 'zod';
 import type { PluginViolation } from './schemas.js';
-
-/** A failure as plain data: how workers report it and how every plugin failure is described before it is raised. */
-export interface Failure {
-  message: string;
-  code: FailureCode;
-  details?: Record<string, unknown>;
-}
-export type FailureCode =
-  | 'PLUGIN_ERROR' | 'PLUGIN_TIMEOUT' | 'WORKER_EXITED' | 'OUT_OF_MEMORY' | 'INVALID_RESULT' | 'NOT_IMPLEMENTED'
-  | 'LOAD_FAILED' | 'UNKNOWN_PLUGIN' | 'POOL_ERROR' | 'CANCELLED';
+import type { Failure } from './failures.js';
 
 export interface PluginErrorInfo {
   message: string;
@@ -82,49 +73,4 @@ export function toPluginError(pluginName: string, hook: string, failure: Failure
     code: failure.code,
     ...(failure.details ? { details: failure.details } : {}),
   });
-}
-
-/** An error that already carries its Failure, e.g. a load failure or an inline plugin's timeout. */
-export class FailureError extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.message);
-  }
-}
-
-/** Longest failure message kept: a plugin's text must not flood an error or a log. */
-const MAX_MESSAGE = 1000;
-
-/**
- * Makes text that came from a plugin safe to put in an error or a log line: control characters (newlines
- * included) escaped, so it cannot forge lines or send terminal escapes, and cut at `max` characters.
- */
-export function safeText(text: string, max = MAX_MESSAGE): string {
-  const cut = text.length > max ? `${text.slice(0, max)}... (${text.length - max} more characters)` : text;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
-
-/**
- * Turns anything thrown into a Failure of plain strings. It never throws itself: what a plugin throws may have
- * getters that throw, a message that is not a string, or be a Proxy.
- */
-export function toFailure(err: unknown, code: FailureCode = 'PLUGIN_ERROR'): Failure {
-  try {
-    if (err instanceof Error) {
-      const message = err.message;
-      const name = err.name;
-      return { message: safeText(typeof message === 'string' && message ? message : typeof name === 'string' ? name : 'Error'), code,
-        ...(typeof name === 'string' ? { details: { name: safeText(name, 100) } } : {}) };
-    }
-    return { message: safeText(typeof err === 'string' ? err : `non-error thrown: ${safeString(err)}`), code };
-  } catch {
-    return { message: 'the plugin threw a value that cannot be described', code };
-  }
-}
-
-function safeString(value: unknown): string {
-  try {
-    return String(value).slice(0, 200);
-  } catch {
-    return typeof value;
-  }
 }

@@ -1,4 +1,5 @@
-import { firstIssue, type Failure } from './errors.js';
+import { firstIssue } from './errors.js';
+import { failures, type Failure } from './failures.js';
 import type { HookSpec } from './hooks.js';
 import { modeRules, type OnError, type RunnableMode } from './modes.js';
 import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
@@ -78,12 +79,12 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
 export function parseResult(raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
   if (!parsed.success) {
-    return { failure: { code: 'INVALID_RESULT', message: `invalid result: ${firstIssue(parsed.error.issues)}` } };
+    return { failure: failures.invalidResult(`invalid result: ${firstIssue(parsed.error.issues)}`) };
   }
   const result = normalizeResult(parsed.data);
   for (const [what, value] of [['metadata', result.metadata], ['global context', global]] as const) {
     if (value && typeof value === 'object' && Object.keys(value).length && jsonBytes(value) > maxBytes) {
-      return { failure: { code: 'INVALID_RESULT', message: `invalid result: its ${what} is over the limit of ${maxBytes} bytes` } };
+      return { failure: failures.invalidResult(`invalid result: its ${what} is over the limit of ${maxBytes} bytes`) };
     }
   }
   return { result };

@@ -1,4 +1,4 @@
-import type { Failure } from './errors.js';
+import type { Failure } from './failures.js';
 import type { ChainTask, LoadTask, PoolData } from './protocol.js';
 
 /**

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { Capabilities, Isolation } from '../runtime/config.js';
+import type { Capabilities } from './capabilities.js';
+import { FailureSchema } from './failures.js';
+import type { Isolation } from './isolation.js';
 import type { PolicySettings } from './policies.js';
 import { JsonObject, LocalContextSchema, type GlobalContext, type LocalContext } from './schemas.js';
 import type { OnError, RunnableMode } from './modes.js';
@@ -27,8 +29,6 @@ export interface PoolData {
   failOnPluginError: boolean;
   /** the BroadcastChannel on which the manager's StoreServer answers */
   storeChannel: string;
-  /** the workers lock their realm down (SES) and run every plugin in a Compartment */
-  sandboxed: boolean;
 }
 
 /** One plugin of a run: its mode is in its definition, and an empty local context is not sent at all. */
@@ -60,13 +60,6 @@ export interface ShutdownTask {
 }
 
 export type WorkerTask = ChainTask | LoadTask | ShutdownTask;
-
-export const FailureSchema = z.object({
-  message: z.string().max(10_000),
-  code: z.enum(['PLUGIN_ERROR', 'PLUGIN_TIMEOUT', 'WORKER_EXITED', 'OUT_OF_MEMORY', 'INVALID_RESULT', 'NOT_IMPLEMENTED',
-    'LOAD_FAILED', 'UNKNOWN_PLUGIN', 'POOL_ERROR', 'CANCELLED']),
-  details: JsonObject.optional(),
-});
 
 const LogLine = z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string().max(64 * 1024) });
 export type LogLine = z.infer<typeof LogLine>;

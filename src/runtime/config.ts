@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
+/** The config's schemas and types: what a YAML file or config object may say (config-loader.ts reads one). */
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, zodIssues, type ConfigIssue } from '../core/errors.js';
 import { ModeSchema, OnErrorSchema } from '../core/modes.js';
-import { interpolateEnv } from './interpolate.js';
-import { resolveKinds } from './kinds.js';
+import { CapabilitiesSchema } from '../core/capabilities.js';
+import { DEFAULT_ISOLATION, IsolationSchema } from '../core/isolation.js';
 
 const Strings = z.array(z.string().min(1));
 
@@ -21,29 +18,6 @@ export const ConditionSchema = z.strictObject({
   content_types: Strings.optional(),
 });
 export type Condition = z.infer<typeof ConditionSchema>;
-
-const Origin = z.string().refine((s) => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
-  } catch {
-    return false;
-  }
-}, 'must be an exact http or https origin, like https://api.example.com');
-
-export const CapabilitiesSchema = z.strictObject({
-  fetch: z.array(Origin).default([]),
-  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')).default([]),
-  clock: z.boolean().default(false),
-  random: z.boolean().default(false),
-  /** the manager's shared store (sandbox plugins only; a worker-isolation plugin always has it) */
-  store: z.boolean().default(false),
-});
-export type Capabilities = z.infer<typeof CapabilitiesSchema>;
-
-export const IsolationSchema = z.enum(['sandbox', 'worker', 'inline', 'process']);
-export type Isolation = z.infer<typeof IsolationSchema>;
-export const DEFAULT_ISOLATION: Isolation = 'sandbox';
 
 export const PluginEntrySchema = z.strictObject({
   name: z.string().min(1),
@@ -131,45 +105,4 @@ export interface ResolvedConfig {
   settings: PluginSettings;
   plugins: Array<PluginEntry & { modulePath: string; bundled: boolean }>;
   source: string;
-}
-
-/** Loads a YAML file or takes a config object, interpolates `${VAR}`, validates it and resolves every kind. */
-export async function loadConfig(source: string | ConfigInput): Promise<ResolvedConfig> {
-  let raw: unknown;
-  let baseDir: string;
-  let label: string;
-  if (typeof source === 'string') {
-    label = resolve(source);
-    baseDir = dirname(label);
-    raw = await readYaml(label);
-  } else {
-    label = 'object';
-    baseDir = process.cwd();
-    raw = source;
-  }
-  const env = interpolateEnv(raw ?? {}, process.env);
-  if (env.issues.length) throw new ConfigError(env.issues, label);
-  const parsed = ConfigSchema.safeParse(env.value);
-  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error.issues), label);
-  const config = parsed.data;
-  const pluginDirs = config.plugin_dirs.map((d) => resolve(baseDir, d));
-  const issues: ConfigIssue[] = [];
-  const plugins = await resolveKinds(config.plugins, baseDir, pluginDirs, issues);
-  if (issues.length) throw new ConfigError(issues, label);
-  return { settings: config.plugin_settings, plugins, source: label };
-}
-
-async function readYaml(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    throw new ConfigError([{ path: [], message: `cannot read ${path}: ${reason}` }], path);
-  }
-  try {
-    return parseYaml(text);
-  } catch (err) {
-    throw new ConfigError([{ path: [], message: `not valid YAML: ${(err as Error).message}` }], path);
-  }
 }

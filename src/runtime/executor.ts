@@ -1,7 +1,8 @@
 import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
 import { stepChain, type ChainView, type Step } from '../core/fold.js';
-import { PluginViolationError, safeText, toFailure, toPluginError } from '../core/errors.js';
+import { PluginViolationError, toPluginError } from '../core/errors.js';
+import { safeText, toFailure } from '../core/failures.js';
 import { hookSpec, type HookSpec } from '../core/hooks.js';
 import { modeRules, type Phase } from '../core/modes.js';
 import { endSpan, type Logger } from './observability.js';
@@ -113,7 +114,7 @@ export class Executor {
     for (let next = 0; next < plugins.length;) {
       let to = next + 1;
       const runner = this.deps.runnerFor(plugins[next]!);
-      while (to < plugins.length && this.deps.runnerFor(plugins[to]!) === runner) to++;
+      while (runner.batches && to < plugins.length && this.deps.runnerFor(plugins[to]!) === runner) to++;
       const run = plugins.slice(next, to);
       const raw = await runner.run(this.segment(inv, run));
       const count = Math.max(1, Math.min(raw.length, run.length));

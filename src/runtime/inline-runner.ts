@@ -1,7 +1,7 @@
-import { FailureError } from '../core/errors.js';
-import { timeoutMessage, type Runner, type Segment } from './runners.js';
+import { FailureError, failures } from '../core/failures.js';
+import type { Runner, Segment } from './runners.js';
 import { runChain, stepPlugin } from '../core/chain.js';
-import { forgetPlugin, loadPlugin } from '../core/loader.js';
+import { forgetPlugin, importPlugin, loadPlugin } from '../core/loader.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
 import { storeFor, type Store } from './store.js';
 
@@ -12,13 +12,13 @@ import { storeFor, type Store } from './store.js';
 export class InlineRunner implements Runner {
   private readonly definitions: Map<string, PluginDefinition>;
 
-  constructor(private readonly data: PoolData, private readonly store: Store) {
+  constructor(private readonly data: PoolData, private readonly store: Store, readonly batches: boolean) {
     this.definitions = new Map(data.plugins.map((p) => [p.id, p]));
   }
 
   private open(id: string) {
     const def = this.definitions.get(id)!;
-    return loadPlugin(def, { store: storeFor(this.store, def.name) });
+    return loadPlugin(id, () => importPlugin(def, { store: storeFor(this.store, def.name) }));
   }
 
   async load(ids: string[]) {
@@ -61,7 +61,7 @@ export class InlineRunner implements Runner {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FailureError({ code: 'PLUGIN_TIMEOUT', message: timeoutMessage(ms), details: { timeout_ms: ms } })), ms);
+    timer = setTimeout(() => reject(new FailureError(failures.timeout(ms))), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

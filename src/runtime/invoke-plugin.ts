@@ -1,5 +1,6 @@
 import { admitGlobalContext, admitPayload } from './admission.js';
-import { firstIssue, PayloadValidationError, PluginError, safeText, toPluginError, type Failure } from '../core/errors.js';
+import { firstIssue, PayloadValidationError, PluginError, toPluginError } from '../core/errors.js';
+import { failures, safeText, type Failure } from '../core/failures.js';
 import { passResult, violationError, type ExecutorDeps } from './executor.js';
 import { hookSpec } from '../core/hooks.js';
 import { modeRules } from '../core/modes.js';
@@ -68,10 +69,10 @@ function checkResult(hookName: string, raw: unknown, maxBytes: number): { result
     const hook = hookSpec(hookName);
     const check = (hook.resultSchema ?? hook.payloadSchema).safeParse(result.modified_payload);
     if (!check.success) {
-      return { failure: { code: 'INVALID_RESULT', message: `modified_payload does not parse: ${firstIssue(check.error.issues)}` } };
+      return { failure: failures.invalidResult(`modified_payload does not parse: ${firstIssue(check.error.issues)}`) };
     }
     if (jsonBytes(check.data) > maxBytes) {
-      return { failure: { code: 'INVALID_RESULT', message: `modified_payload is over the limit of ${maxBytes} bytes` } };
+      return { failure: failures.invalidResult(`modified_payload is over the limit of ${maxBytes} bytes`) };
     }
     result.modified_payload = check.data;
   }

@@ -1,21 +1,30 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundledSchemas } from '../../plugins/schemas.js';
+import type { ZodType } from 'zod';
 import { zodIssues, type ConfigIssue } from '../core/errors.js';
 import type { PluginEntry } from './config.js';
 
-/** Compiled bundled plugins sit beside this module's package output: dist/plugins. */
-export const BUNDLED_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
+/**
+ * Plugins known by name: a kind that is not a path names one of them, whose module is `<dir>/<kind>.js` and whose
+ * config is validated (and defaulted) with its schema. The runtime knows none itself; the package entry hands in
+ * the bundled plugins (src/bundled.ts).
+ */
+export interface PluginCatalogue {
+  dir: string;
+  schemas: Readonly<Record<string, ZodType>>;
+}
+
+export const NO_CATALOGUE: PluginCatalogue = { dir: '', schemas: {} };
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 /**
  * Turns each entry's `kind` into an absolute module path: a `./` or `../` kind is looked up beside the config
- * file, then in each plugin dir; an absolute path is taken as it is; any other kind names a bundled plugin,
- * whose config is then validated (and defaulted) with its schema.
+ * file, then in each plugin dir; an absolute path is taken as it is; any other kind names a plugin of the
+ * catalogue, whose config is then validated (and defaulted) with its schema.
  */
-export async function resolveKinds(entries: PluginEntry[], baseDir: string, pluginDirs: string[], issues: ConfigIssue[]) {
+export async function resolveKinds(entries: PluginEntry[], baseDir: string, pluginDirs: string[], issues: ConfigIssue[],
+  catalogue: PluginCatalogue) {
   return Promise.all(entries.map(async (entry, i) => {
     // a disabled plugin is never loaded, so its module need not even exist
     if (entry.mode === 'disabled') return { ...entry, modulePath: '', bundled: false };
@@ -26,15 +35,15 @@ export async function resolveKinds(entries: PluginEntry[], baseDir: string, plug
       issues.push({ path: ['plugins', i, 'kind'], message: `plugin module ${kind} not found (looked in ${candidates.join(', ')})` });
       return { ...entry, modulePath: '', bundled: false };
     }
-    const schema = bundledSchemas[kind];
+    const schema = Object.hasOwn(catalogue.schemas, kind) ? catalogue.schemas[kind] : undefined;
     if (!schema) {
-      const known = Object.keys(bundledSchemas).join(', ') || 'none';
+      const known = Object.keys(catalogue.schemas).join(', ') || 'none';
       issues.push({ path: ['plugins', i, 'kind'], message: `unknown plugin kind "${kind}": not a ./ path and not a bundled plugin (bundled: ${known})` });
       return { ...entry, modulePath: '', bundled: true };
     }
     const parsed = schema.safeParse(entry.config);
     if (!parsed.success) issues.push(...zodIssues(parsed.error.issues, ['plugins', i, 'config']));
     const config = parsed.success ? (parsed.data as Record<string, unknown>) : entry.config;
-    return { ...entry, config, modulePath: resolve(BUNDLED_DIR, `${kind}.js`), bundled: true };
+    return { ...entry, config, modulePath: resolve(catalogue.dir, `${kind}.js`), bundled: true };
   }));
 }

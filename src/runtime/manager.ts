@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { TracerProvider } from '@opentelemetry/api';
-import { loadConfig, type ConfigInput, type Isolation, type PluginEntry, type ResolvedConfig } from './config.js';
-import { ConfigError, PluginError, safeText, type ConfigIssue, type FailureError } from '../core/errors.js';
+import type { ConfigInput, PluginEntry, ResolvedConfig } from './config.js';
+import { loadConfig } from './config-loader.js';
+import { ISOLATION_LEVELS, type Isolation } from '../core/isolation.js';
+import { NO_CATALOGUE, type PluginCatalogue } from './kinds.js';
+import { ConfigError, PluginError, type ConfigIssue } from '../core/errors.js';
+import { safeText, type FailureError } from '../core/failures.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
-import { InlineRunner } from './inline-runner.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
 import type { PolicySettings } from '../core/policies.js';
 import type { RunnableMode } from '../core/modes.js';
-import { PoolRunner } from './pool-runner.js';
-import { ProcessRunner } from './process-runner.js';
 import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
+import { RUNNERS } from './runner-kinds.js';
 import { MemoryStore, StoreServer, type Store } from './store.js';
 import type { PluginResult } from '../core/schemas.js';
 import { invokeSingle, type SingleOptions } from './invoke-plugin.js';
@@ -28,11 +30,13 @@ export interface ManagerOptions {
   logger?: Logger;
   /** the shared store plugins count in (e.g. a rate limiter); an in-memory one per manager by default */
   store?: Store;
+  /** plugins known by name (kinds that are not paths); the package entry hands in the bundled ones */
+  catalogue?: PluginCatalogue;
 }
 
 const SHUTDOWN_DRAIN_MS = 5000;
 
-type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer } | { kind: 'closed' };
+type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer | undefined } | { kind: 'closed' };
 
 export class PluginManager {
   private state: State = { kind: 'new' };
@@ -66,7 +70,7 @@ export class PluginManager {
   }
 
   private async start(): Promise<void> {
-    const config = await loadConfig(this.source);
+    const config = await loadConfig(this.source, this.options.catalogue ?? NO_CATALOGUE);
     const { settings } = config;
     const timeoutMs = this.options.timeoutMs ?? settings.plugin_timeout * 1000;
     const policy: PolicySettings = {
@@ -78,17 +82,19 @@ export class PluginManager {
     const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
     await compileSandboxed(plugins);
     const store = this.options.store ?? new MemoryStore();
-    const storeServer = new StoreServer(`cordon-store-${randomUUID()}`, store, this.logger);
-    const runners = new Map<string, Runner>();
+    const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
+    // workers and processes reach the store over a channel the host answers on; inline plugins call it directly
+    const storeServer = levels.some((level) => ISOLATION_LEVELS[level].store !== 'host')
+      ? new StoreServer(`cordon-store-${randomUUID()}`, store, this.logger) : undefined;
+    const runners = new Map<Isolation, Runner>();
     try {
-      for (const isolation of new Set(plugins.map((p) => p.entry.isolation))) {
+      for (const isolation of levels) {
+        const level = ISOLATION_LEVELS[isolation];
         const data: PoolData = {
           plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy,
-          failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer.channelName,
-          sandboxed: sandboxes(isolation),
+          failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer?.channelName ?? '',
         };
-        runners.set(isolation, isolation === 'inline' ? new InlineRunner(data, store)
-          : isolation === 'process' ? new ProcessRunner(data, settings, this.logger) : new PoolRunner(data, settings, this.logger));
+        runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store }));
       }
       const implemented = await loadAll(plugins, runners);
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
@@ -108,7 +114,7 @@ export class PluginManager {
       this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer };
     } catch (err) {
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
-      storeServer.close();
+      storeServer?.close();
       throw err;
     }
   }
@@ -156,7 +162,7 @@ export class PluginManager {
     const problems = (await Promise.all(runners.map((r) => r.shutdownPlugins()))).flat();
     for (const problem of problems) this.logger.warn(`plugin shutdown: ${safeText(problem)}`);
     await Promise.all(runners.map((r) => r.close()));
-    storeServer.close();
+    storeServer?.close();
   }
 
   private ready(): Extract<State, { kind: 'ready' }> {
@@ -177,11 +183,9 @@ function definitionOf(entry: ResolvedConfig['plugins'][number], timeoutMs: numbe
   };
 }
 
-/** `sandbox` and `process` plugins run in Compartments: their modules are compiled here, once, before any pool starts. */
-const sandboxes = (isolation: Isolation) => isolation === 'sandbox' || isolation === 'process';
-
+/** Plugins of a level that runs them in Compartments have their modules compiled here, once, before any pool starts. */
 async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>): Promise<void> {
-  await Promise.all(plugins.filter((p) => sandboxes(p.entry.isolation)).map(async ({ entry, def }) => {
+  await Promise.all(plugins.filter((p) => ISOLATION_LEVELS[p.entry.isolation].compartment).map(async ({ entry, def }) => {
     try {
       def.compiled = await compileForSandbox(entry.name, def.modulePath);
     } catch (err) {
@@ -191,7 +195,7 @@ async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: Plugin
   }));
 }
 
-async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<string, Runner>): Promise<Map<string, string[]>> {
+async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<Isolation, Runner>): Promise<Map<string, string[]>> {
   const implemented = new Map<string, string[]>();
   await Promise.all([...runners].map(async ([isolation, runner]) => {
     const ids = plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def.id);

@@ -1,4 +1,5 @@
-import { firstIssue, safeText } from '../core/errors.js';
+import { firstIssue } from '../core/errors.js';
+import { failures, safeText } from '../core/failures.js';
 import type { Logger } from './observability.js';
 import { assertPlainData } from '../core/plain-data.js';
 import { OutcomeSchema, type Outcome } from '../core/protocol.js';
@@ -16,7 +17,7 @@ export function parseOutcome(raw: unknown): Outcome {
 }
 
 function invalid(why: string): Outcome {
-  return { ok: false, failure: { code: 'INVALID_RESULT', message: `the worker's report is invalid: ${why}` }, ms: 0 };
+  return { ok: false, failure: failures.invalidResult(`the worker's report is invalid: ${why}`), ms: 0 };
 }
 
 /** a log line built from a plugin's text is cut here (console lines are already bounded per invocation) */

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Failure } from '../core/errors.js';
+import { failures, type Failure } from '../core/failures.js';
 import type { Logger } from './observability.js';
 import type { FromChild, ProcessTask, ToChild } from '../core/process-protocol.js';
 import type { PoolData } from '../core/protocol.js';
@@ -161,8 +161,8 @@ export class PluginProcess {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     const aborted = exit.signal === 'SIGABRT' || exit.signal === 'SIGTRAP';
     const fatal = aborted && /^.*(out of memory|heap limit|allocation failed|invalid size error|invalid array length).*$/im.exec(this.tail);
-    if (fatal) return { code: 'OUT_OF_MEMORY', message: `plugin process ran out of memory (${fatal[0].trim().slice(0, 200)})` };
-    return { code: 'WORKER_EXITED', message: `plugin process ${how}` };
+    if (fatal) return failures.outOfMemory(`plugin process ran out of memory (${fatal[0].trim().slice(0, 200)})`);
+    return failures.workerExited(`plugin process ${how}`);
   }
 
   private route(stream: NodeJS.ReadableStream, level: 'info' | 'warn'): void {

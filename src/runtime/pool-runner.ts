@@ -1,8 +1,8 @@
 import { Piscina } from 'piscina';
-import { FailureError, toFailure, type Failure } from '../core/errors.js';
+import { FailureError, failures, toFailure, type Failure } from '../core/failures.js';
 import { MemoryWatch } from './memory-watch.js';
 import type { Logger } from './observability.js';
-import { timeoutMessage, type Runner, type Segment } from './runners.js';
+import type { Runner, Segment } from './runners.js';
 import type { PluginSettings } from './config.js';
 import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../core/progress.js';
 import type { LoadReply, PoolData, ShutdownTask } from '../core/protocol.js';
@@ -22,7 +22,7 @@ export class PoolRunner implements Runner {
   private readonly buffers = new ProgressBuffers();
   private readonly memory: MemoryWatch;
 
-  constructor(data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger) {
+  constructor(data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger, readonly batches: boolean) {
     this.memory = new MemoryWatch(settings.worker_rss_growth_mb * 2 ** 20);
     this.pool = new Piscina({
       filename: WORKER_FILE,
@@ -119,12 +119,9 @@ export class PoolRunner implements Runner {
     const { running, startedAt } = readProgress(progress);
     const index = timedOut >= 0 ? timedOut : Math.max(running, 0);
     const ms = running >= 0 ? clock() - startedAt : 0;
-    const failure: Failure = timedOut >= 0
-      ? { code: 'PLUGIN_TIMEOUT', message: timeoutMessage(timeoutsMs[timedOut]!), details: { timeout_ms: timeoutsMs[timedOut]! } }
-      : crashFailure(err, running);
+    const failure = timedOut >= 0 ? failures.timeout(timeoutsMs[timedOut]!) : crashFailure(err, running);
     const logged = readLoggedOutcomes(progress).slice(0, index);
-    const lost: Failure = { code: 'WORKER_EXITED', message: 'outcome lost when the worker stopped' };
-    while (logged.length < index) logged.push({ ok: false, failure: lost, ms: 0 });
+    while (logged.length < index) logged.push({ ok: false, failure: failures.outcomeLost(), ms: 0 });
     return [...logged, { ok: false, failure, ms }];
   }
 
@@ -149,17 +146,16 @@ export class PoolRunner implements Runner {
 
 function crashFailure(err: unknown, running: number): Failure {
   if (err instanceof FailureError) return err.failure;
-  if (err === 'cancelled') return { code: 'CANCELLED', message: 'cancelled: the concurrent phase was already decided' };
-  if (err === 'stalled') return { code: 'WORKER_EXITED', message: 'its worker never started the run (an earlier plugin left it busy) and was stopped' };
+  if (err === 'cancelled') return failures.cancelled();
+  if (err === 'stalled') return failures.stalled();
   const code = (err as { code?: string })?.code;
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return { code: 'OUT_OF_MEMORY', message: 'worker ran out of memory' };
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return failures.outOfMemory('worker ran out of memory');
   if (running < 0) return toFailure(err, 'POOL_ERROR');
-  if ((err as Error)?.name === 'AbortError') return { code: 'WORKER_EXITED', message: 'run was cancelled' };
+  if ((err as Error)?.name === 'AbortError') return failures.workerExited('run was cancelled');
   return toFailure(err, 'WORKER_EXITED');
 }
 
-const outgrownFailure = (grew: number, limitMb: number): Failure => ({
-  code: 'OUT_OF_MEMORY',
-  message: `worker stopped: the process's resident memory grew by ${Math.round(grew / 2 ** 20)} MB while it ran (worker_rss_growth_mb: ${limitMb})`,
-  details: { grew_mb: Math.round(grew / 2 ** 20), limit_mb: limitMb },
-});
+const outgrownFailure = (grew: number, limitMb: number): Failure => failures.outOfMemory(
+  `worker stopped: the process's resident memory grew by ${Math.round(grew / 2 ** 20)} MB while it ran (worker_rss_growth_mb: ${limitMb})`,
+  { grew_mb: Math.round(grew / 2 ** 20), limit_mb: limitMb },
+);

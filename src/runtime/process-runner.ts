@@ -1,9 +1,9 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import type { PluginSettings } from './config.js';
-import type { Failure } from '../core/errors.js';
+import { failures, type Failure } from '../core/failures.js';
 import type { Logger } from './observability.js';
 import { PluginProcess, type Reply } from './plugin-process.js';
-import { timeoutMessage, type Runner, type Segment } from './runners.js';
+import type { Runner, Segment } from './runners.js';
 import { clock } from '../core/progress.js';
 import type { ProcessTask } from '../core/process-protocol.js';
 import { LoadReplySchema, type LoadReply, type PoolData } from '../core/protocol.js';
@@ -44,7 +44,8 @@ export class ProcessRunner implements Runner {
   private closed = false;
   private readonly store: BroadcastChannel;
 
-  constructor(private readonly data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger) {
+  constructor(private readonly data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger,
+    readonly batches: boolean) {
     this.slots = Array.from({ length: settings.processes }, () => ({ proc: null, job: null, stop: null }));
     // The host side of the store relay: requests from the processes go to the StoreServer on this channel, and its
     // replies go to every process (each plugin's client takes only the replies it waits for).
@@ -65,14 +66,17 @@ export class ProcessRunner implements Runner {
       for (const [i, reply] of replies.entries()) {
         if (!reply.ok) return { id, failure: reply.failure };
         const entry = parsed[i]?.success ? parsed[i].data[k] : undefined;
-        if (!entry || entry.id !== id) return { id, failure: { code: 'LOAD_FAILED' as const, message: 'invalid load reply from a plugin process' } };
+        if (!entry || entry.id !== id) return { id, failure: failures.loadFailed('invalid load reply from a plugin process') };
         if ('failure' in entry) return entry;
       }
       return (parsed[0] as { data: LoadReply }).data[k]!;
     });
   }
 
-  /** Runs the segment's first plugin only; the executor sends the rest as a new segment. */
+  /**
+   * Runs the segment's first plugin only: one plugin per task, so a kill costs only that plugin (the level does not
+   * batch, so the executor sends one plugin per segment anyway).
+   */
   async run(segment: Segment): Promise<unknown[]> {
     const { timeoutsMs, signal, plugins, ...rest } = segment;
     const started = clock();
@@ -89,7 +93,7 @@ export class ProcessRunner implements Runner {
   async close(): Promise<void> {
     this.closed = true;
     this.store.close();
-    for (const job of this.queue.splice(0)) job.settle({ ok: false, failure: { code: 'POOL_ERROR', message: 'the plugin pool was closed' } });
+    for (const job of this.queue.splice(0)) job.settle({ ok: false, failure: failures.poolClosed() });
     const exits = [...this.live].map((p) => (p.kill(), p.exited));
     clearInterval(this.watch);
     // the processes hold no reference on the event loop, so this timer is what keeps it alive until they are reaped
@@ -99,13 +103,13 @@ export class ProcessRunner implements Runner {
   }
 
   private submit(task: ProcessTask, timeoutMs: number, slot?: number, signal?: AbortSignal): Promise<Reply> {
-    if (this.closed) return Promise.resolve({ ok: false, failure: { code: 'POOL_ERROR', message: 'the plugin pool was closed' } });
-    if (signal?.aborted) return Promise.resolve({ ok: false, failure: cancelled });
+    if (this.closed) return Promise.resolve({ ok: false, failure: failures.poolClosed() });
+    if (signal?.aborted) return Promise.resolve({ ok: false, failure: failures.cancelled() });
     return new Promise((resolve) => {
       const job: Job = { task, timeoutMs, slot, signal, settle: resolve };
       const dequeue = () => {
         const at = this.queue.indexOf(job);
-        if (at >= 0) this.queue.splice(at, 1), resolve({ ok: false, failure: cancelled });
+        if (at >= 0) this.queue.splice(at, 1), resolve({ ok: false, failure: failures.cancelled() });
       };
       signal?.addEventListener('abort', dequeue, { once: true });
       job.settle = (reply) => {
@@ -135,7 +139,7 @@ export class ProcessRunner implements Runner {
     try {
       reply = await this.execute(slot, await this.processFor(slot), job);
     } catch (err) {
-      reply = { ok: false, failure: { code: 'WORKER_EXITED', message: `could not start a plugin process: ${(err as Error)?.message ?? err}` } };
+      reply = { ok: false, failure: failures.workerExited(`could not start a plugin process: ${(err as Error)?.message ?? err}`) };
     }
     slot.job = null;
     job.settle(reply);
@@ -144,7 +148,7 @@ export class ProcessRunner implements Runner {
 
   /** Sends the job once the process is idle and ready, so neither queueing nor booting counts in the timeout. */
   private async execute(slot: Slot, proc: PluginProcess, job: Job): Promise<Reply> {
-    if (job.signal?.aborted) return { ok: false, failure: cancelled };
+    if (job.signal?.aborted) return { ok: false, failure: failures.cancelled() };
     let stopped!: (reply: Reply) => void;
     const verdict = new Promise<Reply>((resolve) => (stopped = resolve));
     slot.stop = (failure) => {
@@ -152,8 +156,8 @@ export class ProcessRunner implements Runner {
       proc.kill();
       stopped({ ok: false, failure });
     };
-    const timer = setTimeout(() => slot.stop?.(timeoutFailure(job.timeoutMs)), job.timeoutMs);
-    const cancel = () => slot.stop?.(cancelled);
+    const timer = setTimeout(() => slot.stop?.(failures.timeout(job.timeoutMs)), job.timeoutMs);
+    const cancel = () => slot.stop?.(failures.cancelled());
     job.signal?.addEventListener('abort', cancel, { once: true });
     this.watchMemory();
     try {
@@ -207,11 +211,8 @@ export class ProcessRunner implements Runner {
         const rss = slot.stop && slot.proc?.rss();
         if (rss && rss > limit) {
           const mb = Math.round(rss / 2 ** 20);
-          slot.stop!({
-            code: 'OUT_OF_MEMORY',
-            message: `plugin process exceeded its memory limit of ${this.settings.process_rss_mb} MB (resident ${mb} MB)`,
-            details: { rss_mb: mb, limit_mb: this.settings.process_rss_mb },
-          });
+          slot.stop!(failures.outOfMemory(`plugin process exceeded its memory limit of ${this.settings.process_rss_mb} MB (resident ${mb} MB)`,
+            { rss_mb: mb, limit_mb: this.settings.process_rss_mb }));
         }
       }
       if (!busy) {
@@ -221,7 +222,3 @@ export class ProcessRunner implements Runner {
     }, WATCH_INTERVAL_MS).unref();
   }
 }
-
-const cancelled: Failure = { code: 'CANCELLED', message: 'cancelled: the concurrent phase was already decided' };
-
-const timeoutFailure = (ms: number): Failure => ({ code: 'PLUGIN_TIMEOUT', message: timeoutMessage(ms), details: { timeout_ms: ms } });

@@ -18,6 +18,8 @@ export interface Segment {
  * failure, after the outcomes of the plugins that finished before it.
  */
 export interface Runner {
+  /** takes consecutive plugins as one segment (its isolation level's `batches`); if not, the executor sends one at a time */
+  readonly batches: boolean;
   /** loads the given plugins once, reporting each one's implemented hooks or its load failure */
   load(ids: string[]): Promise<LoadReply>;
   run(segment: Segment): Promise<unknown[]>;
@@ -25,5 +27,3 @@ export interface Runner {
   shutdownPlugins(): Promise<string[]>;
   close(): Promise<void>;
 }
-
-export const timeoutMessage = (ms: number) => `exceeded its timeout of ${ms / 1000} s`;

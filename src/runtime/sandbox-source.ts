@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { FailureError } from '../core/errors.js';
+import { FailureError, failures } from '../core/failures.js';
 
 /**
  * Compiles a sandboxed plugin's module once on the host, so workers never load the compiler (it brings Babel:
@@ -14,7 +14,7 @@ export async function compileForSandbox(name: string, modulePath: string): Promi
   try {
     source = await readFile(modulePath, 'utf8');
   } catch (err) {
-    throw new FailureError({ code: 'LOAD_FAILED', message: `cannot read ${modulePath}: ${(err as Error).message}` });
+    throw new FailureError(failures.loadFailed(`cannot read ${modulePath}: ${(err as Error).message}`));
   }
   const key = createHash('sha256').update(name).update('\0').update(modulePath).update('\0').update(source).digest('hex');
   let pending = compiled.get(key);
@@ -26,6 +26,6 @@ export async function compileForSandbox(name: string, modulePath: string): Promi
   try {
     return await pending;
   } catch (err) {
-    throw new FailureError({ code: 'LOAD_FAILED', message: (err as Error).message });
+    throw new FailureError(failures.loadFailed((err as Error).message));
   }
 }

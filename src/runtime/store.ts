@@ -1,8 +1,6 @@
 import { BroadcastChannel } from 'node:worker_threads';
-import { z } from 'zod';
 import type { Logger } from './observability.js';
-import { jsonBytes } from '../core/plain-data.js';
-import type { StoreCapability } from '../sandbox/store-client.js';
+import { StoreRequestSchema, type StoreCapability, type StoreReply } from '../core/store-protocol.js';
 
 /**
  * The manager's shared store: what plugins that count (a rate limiter) use, so a limit holds across all workers
@@ -75,35 +73,6 @@ export function storeFor(store: Store, plugin: string): StoreCapability {
 }
 
 const DEFAULT_TTL_MS = 60_000;
-
-const STORE_VALUE_MAX_BYTES = 64 * 1024;
-
-function fitsStore(value: unknown): boolean {
-  try {
-    return jsonBytes(value) <= STORE_VALUE_MAX_BYTES;
-  } catch {
-    return false;
-  }
-}
-
-export const StoreRequestSchema = z.object({
-  kind: z.literal('request'),
-  id: z.string().max(100),
-  plugin: z.string().max(200),
-  op: z.enum(['incr', 'get', 'set', 'delete']),
-  key: z.string().max(1000),
-  ttl_ms: z.number().positive().max(2 ** 31).optional(),
-  by: z.number().finite().optional(),
-  value: z.unknown().refine((v) => v === undefined || fitsStore(v), `a stored value is JSON of at most ${STORE_VALUE_MAX_BYTES} bytes`).optional(),
-});
-export type StoreRequest = z.infer<typeof StoreRequestSchema>;
-
-export interface StoreReply {
-  kind: 'reply';
-  id: string;
-  value?: unknown;
-  error?: string;
-}
 
 /**
  * Answers workers' store requests on the manager's channel. Each plugin's keys live under its own name, so a

@@ -5,21 +5,18 @@
  * `Compartment`), which the host never wants.
  */
 import 'ses';
-import type { CompiledModuleRecord } from '../runtime/compile.js';
+import type { Capabilities } from '../core/capabilities.js';
+import type { CompiledModuleRecord } from '../core/self-contained.js';
 import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxLimits } from './capabilities.js';
 
-export interface SandboxCapabilities {
-  fetch?: string[];
-  env?: string[];
-  clock?: boolean;
-  random?: boolean;
-}
+/** The grants the Compartment's endowments read; the store arrives as a host object. */
+export type SandboxCapabilities = Partial<Omit<Capabilities, 'store'>>;
 
 export interface SandboxedPluginDef {
   /** plugin name, for error messages and console tags */
   name: string;
-  /** the plugin file's text (an ES module with `export default`), read by the host */
-  source: string;
+  /** the plugin file's text, when known: only to point at the offending line in a load error */
+  source?: string;
   /** the file path or URL, for messages only */
   specifier: string;
   /** handed to the default export if it is a function */
@@ -30,8 +27,8 @@ export interface SandboxedPluginDef {
   envValues: Record<string, string>;
   /** the plugin's timeout, for fetch */
   timeoutMs: number;
-  /** `compileSandboxedSource(source)` done beforehand (e.g. on the host); when absent the worker compiles */
-  compiled?: string;
+  /** the module as `compileSandboxedSource` (runtime/compile.ts) made it on the host; checked again here */
+  compiled: string;
   /**
    * further capability objects built by the caller, by global name (e.g. `{ store: storeClient.forPlugin(name) }`
    * for a `store` grant); only their function-valued own properties are handed over, each wrapped, all hardened
@@ -113,8 +110,7 @@ export function hardenWorkerRealm(): void {
 export async function loadSandboxedPlugin(def: SandboxedPluginDef, sink: () => ConsoleSink): Promise<LoadedPlugin> {
   hardenWorkerRealm();
   const label = `Sandboxed plugin ${def.name} (${def.specifier})`;
-  const text = def.compiled ?? (await import('../runtime/compile.js')).compileSandboxedSource(def.source, def);
-  const record = await readCompiled(text, def, label);
+  const record = await readCompiled(def.compiled, def, label);
   const limits: SandboxLimits = {
     console: { ...DEFAULT_SANDBOX_LIMITS.console, ...def.limits?.console },
     fetch: { ...DEFAULT_SANDBOX_LIMITS.fetch, ...def.limits?.fetch },
@@ -161,7 +157,8 @@ async function readCompiled(text: string, def: SandboxedPluginDef, label: string
   }
   // Precompiled text is checked again here: the worker does not trust it to come from the checking compiler.
   if (record.imports.length > 0 || record.reexports.length > 0 || record.__needsImport__) {
-    (await import('../runtime/compile.js')).checkSelfContained(record, def.source, def);
+    // imported only then: it brings SES's text transforms, which a well-formed module does not need
+    (await import('../core/self-contained.js')).checkSelfContained(record, def.source, def);
   }
   return harden(record);
 }

@@ -1,6 +1,8 @@
-import { FailureError, toFailure } from '../core/errors.js';
+import { FailureError, failureOf, failures } from '../core/failures.js';
 import { runChain, stepPlugin } from '../core/chain.js';
-import { loadedPlugins, loadPlugin, type LoadedPlugin } from '../core/loader.js';
+import { importPlugin, loadedPlugins, loadPlugin, type LoadedPlugin } from '../core/loader.js';
+import { ISOLATION_LEVELS } from '../core/isolation.js';
+import { loadInCompartment } from './compartment-loader.js';
 import { StoreClient } from './store-client.js';
 import { ConsoleCapture } from './console-capture.js';
 import { ProgressWriter } from '../core/progress.js';
@@ -16,8 +18,10 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   const consoles = new ConsoleCapture();
   const open = (id: string): Promise<LoadedPlugin> => {
     const def = definitions.get(id);
-    if (!def) return Promise.reject(new FailureError({ code: 'UNKNOWN_PLUGIN', message: `no plugin with id ${id} in this pool` }));
-    return loadPlugin(def, { store: store.forPlugin(def.name), sink: consoles.sinkFor(id) });
+    if (!def) return Promise.reject(new FailureError(failures.unknownPlugin(`no plugin with id ${id} in this pool`)));
+    return loadPlugin(id, () => (ISOLATION_LEVELS[def.isolation].compartment
+      ? loadInCompartment(def, store.forPlugin(def.name), consoles.sinkFor(id))
+      : importPlugin(def, { store: store.forPlugin(def.name) })));
   };
   // Every worker loads all its plugins as soon as it starts, so neither the first call on a fresh worker nor the
   // call after a runaway (whose worker was replaced) pays for loading. A failure stays cached in the loader and is
@@ -54,7 +58,7 @@ async function load(task: LoadTask, open: (id: string) => Promise<LoadedPlugin>)
       const plugin = await open(id);
       return { id, hooks: plugin.hooks };
     } catch (err) {
-      return { id, failure: err instanceof FailureError ? err.failure : toFailure(err, 'LOAD_FAILED') };
+      return { id, failure: failureOf(err, 'LOAD_FAILED') };
     }
   }));
 }

@@ -1,5 +1,5 @@
 import { BroadcastChannel } from 'node:worker_threads';
-import { toFailure } from '../core/errors.js';
+import { toFailure } from '../core/failures.js';
 import { createHandler } from './handler.js';
 import type { FromChild, ProcessTask, ToChild } from '../core/process-protocol.js';
 import { ProgressBuffers } from '../core/progress.js';

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
-
-/** The plugin-facing store: every call goes to the manager's store on the host and resolves with its answer. */
-export interface StoreCapability {
-  incr(key: string, ttlMs?: number, by?: number): Promise<number>;
-  get(key: string): Promise<unknown>;
-  set(key: string, value: unknown, ttlMs?: number): Promise<void>;
-  delete(key: string): Promise<void>;
-}
+import type { StoreCapability, StoreReply } from '../core/store-protocol.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -48,7 +41,7 @@ export class StoreClient {
     if (this.channel) return this.channel;
     const channel = new BroadcastChannel(this.channelName);
     channel.onmessage = (event) => {
-      const data = (event as MessageEvent).data as { kind?: string; id?: string; value?: unknown; error?: string };
+      const data = (event as MessageEvent).data as Partial<StoreReply> | null;
       if (data?.kind !== 'reply' || typeof data.id !== 'string') return;
       const waiter = this.pending.get(data.id);
       if (!waiter) return;

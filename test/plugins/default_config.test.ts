@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { SAMPLE_PAYLOADS, sampleGlobalContext } from '../../src/cli/samples.js';
-import { loadConfig, type ResolvedConfig } from '../../src/runtime/config.js';
+import { loadConfig, type ResolvedConfig } from '../../src/index.js';
 import type { HookResult } from '../../plugins/schemas.js';
 import { context } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SandboxSourceError, compileSandboxedSource } from '../../src/runtime/compile.js';
+import { compileSandboxedSource } from '../../src/runtime/compile.js';
+import { SandboxSourceError } from '../../src/core/self-contained.js';
 
 const origin = { name: 'pii', specifier: '/plugins/pii.js' };
 

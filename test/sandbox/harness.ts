@@ -1,10 +1,9 @@
 /** Starts the boundary's test worker and talks to it; lockdown() only ever runs in that worker. */
 import { Worker } from 'node:worker_threads';
-import type { SandboxedPluginDef } from '../../src/sandbox/compartment.js';
-import type { WorkerReply, WorkerRequest } from './fixtures/sandbox-worker.js';
+import type { TestPluginDef, WorkerReply, WorkerRequest } from './fixtures/sandbox-worker.js';
 
 type Outcome = Omit<WorkerReply, 'id'>;
-type Request = { op: 'load'; def: SandboxedPluginDef; hostCounterAs?: string }
+type Request = { op: 'load'; def: TestPluginDef; hostCounterAs?: string }
   | { op: 'call'; name: string; hook: string; payload: unknown; context?: unknown }
   | { op: 'shutdown'; name: string } | { op: 'inspect' };
 
@@ -37,7 +36,7 @@ export class SandboxHarness {
   }
 
   /** Loads a plugin; `hostCounterAs` endows a worker-built counter object under that global name. */
-  async load(def: Partial<SandboxedPluginDef> & { name: string; source: string }, hostCounterAs?: string): Promise<Outcome> {
+  async load(def: Partial<TestPluginDef> & { name: string; source: string }, hostCounterAs?: string): Promise<Outcome> {
     return this.send({ op: 'load', def: pluginDef(def), ...(hostCounterAs ? { hostCounterAs } : {}) });
   }
 
@@ -50,7 +49,7 @@ export class SandboxHarness {
   }
 }
 
-export function pluginDef(def: Partial<SandboxedPluginDef> & { name: string; source: string }): SandboxedPluginDef {
+export function pluginDef(def: Partial<TestPluginDef> & { name: string; source: string }): TestPluginDef {
   return {
     specifier: `/plugins/${def.name}.js`,
     config: {},
@@ -68,7 +67,7 @@ export function probePlugin(body: string): string {
 
 /** Runs `body` in a fresh plugin and returns the probe's outcome. */
 export async function probe(harness: SandboxHarness, name: string, body: string,
-  extra: Partial<SandboxedPluginDef> = {}): Promise<Outcome> {
+  extra: Partial<TestPluginDef> = {}): Promise<Outcome> {
   const loaded = await harness.load({ name, source: probePlugin(body), ...extra });
   if (!loaded.ok) return loaded;
   return harness.call(name, 'probe', {});

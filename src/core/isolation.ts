@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+export const IsolationSchema = z.enum(['sandbox', 'worker', 'inline', 'process']);
+export type Isolation = z.infer<typeof IsolationSchema>;
+export const DEFAULT_ISOLATION: Isolation = 'sandbox';
+
+/** The host-side runners; each level names the one that runs its plugins. */
+export type RunnerKind = 'inline' | 'pool' | 'process';
+
+/**
+ * What an isolation level means, in one record, like the mode table: the manager loops over these rows, the
+ * worker reads `compartment` to choose the loader, and adding a level is one row here and one runner.
+ */
+export interface IsolationLevel {
+  /** the module is compiled on the host and evaluated in an SES Compartment, its capabilities granted one by one */
+  compartment: boolean;
+  /** consecutive plugins of this level go to the runner as one segment (one hop), folded there between plugins */
+  batches: boolean;
+  /**
+   * how the manager's store reaches a plugin: `host` calls it directly, `channel` over the manager's
+   * BroadcastChannel (worker threads), `relay` through the runner's IPC to that channel (child processes)
+   */
+  store: 'host' | 'channel' | 'relay';
+  runner: RunnerKind;
+}
+
+export const ISOLATION_LEVELS: Readonly<Record<Isolation, Readonly<IsolationLevel>>> = Object.freeze({
+  sandbox: { compartment: true, batches: true, store: 'channel', runner: 'pool' },
+  worker: { compartment: false, batches: true, store: 'channel', runner: 'pool' },
+  process: { compartment: true, batches: false, store: 'relay', runner: 'process' },
+  inline: { compartment: false, batches: true, store: 'host', runner: 'inline' },
+});
