@@ -5,19 +5,12 @@ import { NotPlainDataError, plainEqual, toPlainData } from './plain-data.js';
 import { policyFor } from './policies.js';
 import type { GlobalContext, JsonObject } from './schemas.js';
 import type { LoadedPlugin } from './loader.js';
-import type { ChainEntry, LogLine, Outcome, PluginDefinition, PoolData } from './protocol.js';
+import type { ChainEntry, LogLine, Outcome, PluginDefinition, PoolData, Segment } from './protocol.js';
 import { clock } from './progress.js';
 
 /** A plugin as the chain step needs it; an unknown id (never sent by the host) fails as the strictest mode would. */
 export function stepPlugin(def: PluginDefinition | undefined, id: string): StepPlugin {
   return def ? { name: def.name, mode: def.mode, onError: def.onError } : { name: id, mode: 'sequential' };
-}
-
-export interface ChainRun {
-  hook: string;
-  payload: JsonObject;
-  global: GlobalContext;
-  plugins: ChainEntry[];
 }
 
 /** What differs between running a chain in a worker and inline on the host. */
@@ -44,7 +37,7 @@ export interface ChainHooks {
  * sees the merged payload, and stops where the host will stop (a block, or a failure its mode does not ignore).
  * Returns one outcome per plugin that ran.
  */
-export async function runChain(run: ChainRun, data: PoolData, hooks: ChainHooks): Promise<Outcome[]> {
+export async function runChain(run: Segment, data: PoolData, hooks: ChainHooks): Promise<Outcome[]> {
   const hook = hookSpec(run.hook);
   const view: ChainView = {
     hook,

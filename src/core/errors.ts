@@ -65,6 +65,11 @@ export function zodIssues(issues: readonly core.$ZodIssue[], prefix: PropertyKey
   return issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
 }
 
+/** A plugin's load failure as the error `initialize()` rejects with. */
+export function toLoadError(pluginName: string, failure: Failure): PluginError {
+  return new PluginError({ message: `Plugin ${pluginName} failed to load: ${failure.message}`, plugin_name: pluginName, code: failure.code });
+}
+
 /** The one conversion of any plugin failure into the error a caller sees, naming plugin and hook. */
 export function toPluginError(pluginName: string, hook: string, failure: Failure): PluginError {
   return new PluginError({

@@ -12,7 +12,6 @@ export interface HookSpec {
   conditionKey: 'tools' | 'prompts' | 'resources' | 'agents' | null;
   writable: readonly string[] | null;
   resultSchema: z.ZodType<JsonObject> | null;
-  custom: boolean;
 }
 
 const StringMap = z.record(z.string(), z.string());
@@ -72,7 +71,6 @@ function build(name: string, [shape, conditionField, writable, resultSchema]: Ro
     conditionKey: conditionField ? CONDITION_KEYS[conditionField] : null,
     writable,
     resultSchema: resultSchema ?? null,
-    custom: false,
   };
 }
 
@@ -83,6 +81,6 @@ export const HOOK_NAMES: readonly string[] = [...BUILT_IN.keys()];
 /** A hook name outside the table is a custom hook point: any JSON object, no condition field, no default policy. */
 export function hookSpec(name: string): HookSpec {
   return BUILT_IN.get(name) ?? {
-    name, payloadSchema: JsonObject, conditionField: null, conditionKey: null, writable: null, resultSchema: null, custom: true,
+    name, payloadSchema: JsonObject, conditionField: null, conditionKey: null, writable: null, resultSchema: null,
   };
 }

@@ -9,7 +9,7 @@
  * when an outcome does not fit, the worker ends its run there and the host dispatches the rest in a new task.
  */
 const HEADER = 32;
-export const PROGRESS_BYTES = 64 * 1024;
+const PROGRESS_BYTES = 64 * 1024;
 
 const now = () => performance.timeOrigin + performance.now();
 const encoder = new TextEncoder();

@@ -37,12 +37,19 @@ export interface ChainEntry {
   local?: LocalContext;
 }
 
-export interface ChainTask {
-  op: 'chain';
+/**
+ * A segment: consecutive plugins of one isolation level, run in one hop. The one message the executor hands a
+ * runner (runners.ts adds timeouts and a cancel signal), a runner a worker (as a chain task) and the chain runs.
+ */
+export interface Segment {
   hook: string;
   payload: JsonObject;
   global: GlobalContext;
   plugins: ChainEntry[];
+}
+
+export interface ChainTask extends Segment {
+  op: 'chain';
   /** progress and outcome log, read by the host when it has to stop the worker mid-run */
   progress: SharedArrayBuffer;
 }

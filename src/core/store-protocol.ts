@@ -34,9 +34,8 @@ export const StoreRequestSchema = z.object({
   by: z.number().finite().optional(),
   value: z.unknown().refine((v) => v === undefined || fitsStore(v), `a stored value is JSON of at most ${STORE_VALUE_MAX_BYTES} bytes`).optional(),
 });
-export type StoreRequest = z.infer<typeof StoreRequestSchema>;
 
-export const StoreReplySchema = z.object({
+const StoreReplySchema = z.object({
   kind: z.literal('reply'),
   id: z.string(),
   value: z.unknown().optional(),

@@ -219,7 +219,7 @@ function decides(plugin: RegisteredPlugin, outcome: Outcome, failOnPluginError: 
   return rules.mayBlock && (outcome.result as { continue_processing?: unknown } | null)?.continue_processing === false;
 }
 
-export function contextKey(global: GlobalContext, plugin: RegisteredPlugin): string {
+function contextKey(global: GlobalContext, plugin: RegisteredPlugin): string {
   return `${global.request_id}${plugin.id}`;
 }
 

@@ -4,7 +4,7 @@ import type { ConfigInput, PluginEntry, ResolvedConfig } from './config.js';
 import { loadConfig } from './config-loader.js';
 import { ISOLATION_LEVELS, type Isolation } from '../core/isolation.js';
 import { NO_CATALOGUE, type PluginCatalogue } from './kinds.js';
-import { ConfigError, PluginError, type ConfigIssue } from '../core/errors.js';
+import { ConfigError, toLoadError, type ConfigIssue } from '../core/errors.js';
 import { safeText, type FailureError } from '../core/failures.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
@@ -190,7 +190,7 @@ async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: Plugin
       def.compiled = await compileForSandbox(entry.name, def.modulePath);
     } catch (err) {
       const failure = (err as FailureError).failure;
-      throw new PluginError({ message: `Plugin ${entry.name} failed to load: ${failure.message}`, plugin_name: entry.name, code: failure.code });
+      throw toLoadError(entry.name, failure);
     }
   }));
 }
@@ -202,7 +202,7 @@ async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinitio
     for (const reply of await runner.load(ids)) {
       if ('failure' in reply) {
         const name = plugins.find((p) => p.def.id === reply.id)?.entry.name ?? reply.id;
-        throw new PluginError({ message: `Plugin ${name} failed to load: ${reply.failure.message}`, plugin_name: name, code: reply.failure.code });
+        throw toLoadError(name, reply.failure);
       }
       implemented.set(reply.id, reply.hooks);
     }

@@ -1,12 +1,7 @@
-import type { GlobalContext, JsonObject } from '../core/schemas.js';
-import type { ChainEntry, LoadReply } from '../core/protocol.js';
+import type { LoadReply, Segment as SegmentMessage } from '../core/protocol.js';
 
-/** A consecutive run of plugins of one isolation level, as the executor hands it to that level's runner. */
-export interface Segment {
-  hook: string;
-  payload: JsonObject;
-  global: GlobalContext;
-  plugins: ChainEntry[];
+/** A segment (core/protocol.ts) as the executor hands it to a runner: with each plugin's timeout. */
+export interface Segment extends SegmentMessage {
   timeoutsMs: number[];
   /** cancels the run (a concurrent phase that is already decided); the plugin running reports CANCELLED */
   signal?: AbortSignal;

@@ -3,7 +3,12 @@
  * hook hands the plugin host functions), escapes control characters so a plugin cannot forge other log lines or send
  * terminal escapes, and stops after a per-invocation budget with one "dropped" line.
  */
-import type { ConsoleLevel, ConsoleSink } from './compartment.js';
+export type ConsoleLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Set per invocation by the caller; the console's budget is per sink object. */
+export interface ConsoleSink {
+  write(level: ConsoleLevel, message: string): void;
+}
 
 export interface ConsoleLimits {
   /** console calls written per invocation before the rest are dropped */
@@ -85,12 +90,12 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return buf.toString('utf8').replace(/\uFFFD$/, '');
 }
 
-export function formatLine(args: unknown[]): string {
+function formatLine(args: unknown[]): string {
   return args.map((arg) => (typeof arg === 'string' ? arg : formatValue(arg))).map(escapeControls).join(' ');
 }
 
 /** Plugin code may run here (getters, toJSON): that is the plugin's own code on its own stack, so it is only guarded. */
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   try {
     switch (typeof value) {
       case 'string':

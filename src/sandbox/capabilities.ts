@@ -5,7 +5,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance as hostPerformance } from 'node:perf_hooks';
-import type { ConsoleSink, SandboxCapabilities } from './compartment.js';
+import type { Capabilities } from '../core/capabilities.js';
+import type { ConsoleSink } from './capabilities-console.js';
+
+/** The grants the Compartment's endowments read; the store arrives as a host object. */
+export type SandboxCapabilities = Partial<Omit<Capabilities, 'store'>>;
 import { DEFAULT_CONSOLE_LIMITS, makeBoundedConsole, type ConsoleLimits } from './capabilities-console.js';
 import { DEFAULT_FETCH_LIMITS, makeFetch, normalizeOrigins, type FetchLimits } from './fetch-capability.js';
 

@@ -2,7 +2,7 @@ import { FailureError, failures, toFailure } from '../core/failures.js';
 import type { LoadedPlugin } from '../core/loader.js';
 import type { PluginDefinition } from '../core/protocol.js';
 import type { StoreCapability } from '../core/store-protocol.js';
-import type { ConsoleSink } from './compartment.js';
+import type { ConsoleSink } from './capabilities-console.js';
 
 /**
  * A plugin of a `compartment` isolation level: its module, compiled on the host, is evaluated in a Compartment of

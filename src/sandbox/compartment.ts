@@ -5,12 +5,10 @@
  * `Compartment`), which the host never wants.
  */
 import 'ses';
-import type { Capabilities } from '../core/capabilities.js';
 import type { CompiledModuleRecord } from '../core/self-contained.js';
-import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxLimits } from './capabilities.js';
+import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxCapabilities, type SandboxLimits } from './capabilities.js';
+import type { ConsoleLevel, ConsoleSink } from './capabilities-console.js';
 
-/** The grants the Compartment's endowments read; the store arrives as a host object. */
-export type SandboxCapabilities = Partial<Omit<Capabilities, 'store'>>;
 
 export interface SandboxedPluginDef {
   /** plugin name, for error messages and console tags */
@@ -38,12 +36,7 @@ export interface SandboxedPluginDef {
   limits?: { console?: Partial<SandboxLimits['console']>; fetch?: Partial<SandboxLimits['fetch']> };
 }
 
-export type ConsoleLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** Set per invocation by the caller; the console's budget is per sink object. */
-export interface ConsoleSink {
-  write(level: ConsoleLevel, message: string): void;
-}
+export type { ConsoleLevel, ConsoleSink, SandboxCapabilities };
 
 export interface LoadedPlugin {
   hooks: Record<string, (payload: unknown, context: unknown) => unknown>;

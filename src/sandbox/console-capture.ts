@@ -1,4 +1,4 @@
-import type { ConsoleSink } from './compartment.js';
+import type { ConsoleSink } from './capabilities-console.js';
 import type { LogLine } from '../core/protocol.js';
 
 /**
