@@ -46,12 +46,14 @@ export const RawPluginResultSchema = z
   .optional()
   .nullable();
 
-export interface PluginResult {
-  continue_processing: boolean;
-  modified_payload: unknown;
-  violation: PluginViolation | null;
-  metadata: JsonObject;
-}
+/** A plugin's result once normalized (defaults filled), as callers of invokeHookForPlugin get it. */
+const PluginResultSchema = z.object({
+  continue_processing: z.boolean(),
+  modified_payload: z.unknown(),
+  violation: ViolationSchema.nullable(),
+  metadata: JsonObject,
+});
+export type PluginResult = z.infer<typeof PluginResultSchema>;
 
 export function normalizeResult(raw: z.infer<typeof RawPluginResultSchema>): PluginResult {
   return {
