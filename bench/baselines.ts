@@ -1,13 +1,14 @@
 import { Piscina } from 'piscina';
 import { globalContext, loadPluginHere } from './fixtures.js';
 import { median } from './stats.js';
-import { BARE_PISCINA } from './targets.js';
+import { ATOMICS_MODES, bareVariant, MANAGER_ATOMICS } from './targets.js';
 import type { AtomicsMode, BenchContext, Scenario } from './scenario.js';
 
 /**
  * The floors every Cordon figure is read against, measured in the same run: calling a plugin function directly
  * (what `inline` cannot beat), copying the payload (what any isolation pays at least once), and a bare Piscina round
- * trip with the manager's thread count and `atomics` mode (the cost of one thread hop, nothing else).
+ * trip with the manager's thread count in each `atomics` mode (the cost of one thread hop, nothing else): the
+ * targets read the fastest of them, and the manager's own mode is reported beside it.
  */
 
 export interface EchoPool {
@@ -65,7 +66,7 @@ async function coldStarts(ctx: BenchContext): Promise<void> {
   for (let i = 0; i < ctx.budget.repeats; i++) {
     const rss = process.memoryUsage.rss();
     const t0 = performance.now();
-    const echo = await startEchoPool(ctx.threads, ctx.atomics);
+    const echo = await startEchoPool(ctx.threads, 'sync');
     ms.push(performance.now() - t0);
     perWorker.push((process.memoryUsage.rss() - rss) / MB / ctx.threads);
     await echo.close();
@@ -81,21 +82,26 @@ const piscinaRoundTrip: Scenario = {
     // Workers start in parallel on every CPU in a real process; split placement would start them all on one.
     ctx.spread();
     await coldStarts(ctx);
-    const echo = await startEchoPool(ctx.threads, ctx.atomics);
-    try {
-      ctx.pin();
-      for (const payload of ctx.payloads) {
-        ctx.step(`bare Piscina ${payload.label}`);
-        await ctx.latency({ variant: BARE_PISCINA, payload }, () => echo.call(payload.payload));
-      }
-      for (const payload of ctx.payloads.filter((p) => ctx.budget.throughputPayloads.includes(p.label))) {
-        for (const k of ctx.budget.inFlight) {
-          ctx.step(`bare Piscina ${payload.label} ×${k} in flight`);
-          await ctx.throughput({ variant: BARE_PISCINA, payload }, () => echo.call(payload.payload), k);
+    for (const atomics of ATOMICS_MODES) {
+      const echo = await startEchoPool(ctx.threads, atomics);
+      const variant = bareVariant(atomics);
+      try {
+        ctx.pin();
+        for (const payload of ctx.payloads) {
+          ctx.step(`${variant} ${payload.label}`);
+          await ctx.latency({ variant, payload }, () => echo.call(payload.payload));
         }
+        // throughput for Piscina's default and for the manager's mode; `async` only shows its latency
+        if (atomics !== 'sync' && atomics !== MANAGER_ATOMICS) continue;
+        for (const payload of ctx.payloads.filter((p) => ctx.budget.throughputPayloads.includes(p.label))) {
+          for (const k of ctx.budget.inFlight) {
+            ctx.step(`${variant} ${payload.label} ×${k} in flight`);
+            await ctx.throughput({ variant, payload }, () => echo.call(payload.payload), k);
+          }
+        }
+      } finally {
+        await echo.close();
       }
-    } finally {
-      await echo.close();
     }
   },
 };

@@ -3,7 +3,8 @@ import { cpus, availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Placement } from './cpu-placement.js';
-import type { AtomicsMode, Measurement } from './scenario.js';
+import type { Measurement } from './scenario.js';
+import { ATOMICS_MODES, MANAGER_ATOMICS } from './targets.js';
 import { barChartSvg, formatNumber, type BarChart } from './svg.js';
 import type { Target } from './targets.js';
 
@@ -23,7 +24,7 @@ export interface BenchResults {
   date: string;
   durationMs: number;
   machine: Machine;
-  settings: { threads: number; atomics: AtomicsMode; pinning: Placement; config: string };
+  settings: { threads: number; pinning: Placement; config: string };
   measurements: Measurement[];
   targets: Target[];
   errors: { scenario: string; message: string }[];
@@ -75,7 +76,7 @@ export function markdown(r: BenchResults): string {
     `# Cordon bench (${r.mode}), ${r.date}`,
     '',
     `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${m.platform} ${m.arch}, Piscina ${m.piscina}; ` +
-      `${r.settings.threads} worker threads, atomics \`${r.settings.atomics}\`; ` +
+      `${r.settings.threads} worker threads; bare pools in each atomics mode (${ATOMICS_MODES.join(', ')}; targets read the fastest), the manager's \`${MANAGER_ATOMICS}\`; ` +
       `pinning: ${r.settings.pinning.active ? `${r.settings.pinning.note} while latency is measured, threads spread over ` +
         'every CPU for throughput and start-up' : `off (${r.settings.pinning.note})`}; ` +
       `run took ${(r.durationMs / 1000).toFixed(1)} s.`,

@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { baselineScenarios } from './baselines.js';
 import { pinThreads, unpinThreads, type Placement } from './cpu-placement.js';
 import { measureLatency, measureThroughput } from './measure.js';
 import { preInvokePayloads, toolPostInvoke } from './payloads.js';
 import { createProgress } from './progress.js';
 import { machineInfo, markdown, writeReport, type BenchResults } from './report.js';
-import { FULL, QUICK, type AtomicsMode, type BenchContext, type Case, type Measurement, type Scenario } from './scenario.js';
+import { FULL, QUICK, type BenchContext, type Case, type Measurement, type Scenario } from './scenario.js';
 import { evaluateTargets } from './targets.js';
 
 export interface BenchOptions {
@@ -17,7 +17,6 @@ export interface BenchOptions {
   out: string;
   groups: string[];
   threads: number;
-  atomics: AtomicsMode;
   pin: boolean;
 }
 
@@ -68,7 +67,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       });
     };
     const ctx: BenchContext = {
-      quick: opts.quick, threads: opts.threads, atomics: opts.atomics, budget, payloads,
+      quick: opts.quick, threads: opts.threads, budget, payloads,
       postPayload, configPath: opts.config,
       pin,
       spread() {
@@ -105,7 +104,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     date: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     machine: machineInfo(),
-    settings: { threads: opts.threads, atomics: opts.atomics, pinning: placement, config: opts.config },
+    settings: { threads: opts.threads, pinning: placement, config: opts.config },
     measurements,
     targets: evaluateTargets(measurements),
     errors,
@@ -129,17 +128,14 @@ export function benchCommand(): Command {
     .option('--out <dir>', 'where to write JSON, markdown and SVG', 'bench/results')
     .option('--only <groups>', `comma-separated groups to run: ${GROUPS.join(', ')}`, groupList)
     .option('--threads <n>', 'worker threads of the baseline pool and of the bench\'s managers', positiveInt, DEFAULT_THREADS)
-    .addOption(new Option('--atomics <mode>', 'Piscina atomics mode of the baseline pool (the manager uses disabled)')
-      .choices(['sync', 'async', 'disabled']).default('disabled'))
     .option('--no-pin', 'leave thread placement to the OS (latency ratios then swing between runs)')
-    .action(async (o: { quick: boolean; config?: string; out: string; only?: string[]; threads: number; atomics: AtomicsMode; pin: boolean }) => {
+    .action(async (o: { quick: boolean; config?: string; out: string; only?: string[]; threads: number; pin: boolean }) => {
       const results = await runBench({
         quick: o.quick,
         config: o.config ? resolve(o.config) : DEFAULT_CONFIG,
         out: o.out,
         groups: o.only ?? (o.config ? CONFIG_GROUPS : GROUPS),
         threads: o.threads,
-        atomics: o.atomics,
         pin: o.pin,
       });
       const files = writeReport(results, o.out);

@@ -42,9 +42,8 @@ export interface Case {
 
 export interface BenchContext {
   quick: boolean;
-  /** Worker threads and Piscina `atomics` mode: the bare-Piscina baseline uses what the manager uses. */
+  /** Worker threads: the bare-Piscina baselines use what the managers use. */
   threads: number;
-  atomics: AtomicsMode;
   budget: Budget;
   /** tool_pre_invoke payloads of about 1 KB, 16 KB and 256 KB, and one tool_post_invoke payload. */
   payloads: Payload[];

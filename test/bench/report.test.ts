@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { machineInfo, markdown, writeReport, type BenchResults } from '../../bench/report.js';
 import type { Measurement } from '../../bench/scenario.js';
-import { BARE_PISCINA, chainVariant, cpuHeavyVariant, evaluateTargets, runawayVariant } from '../../bench/targets.js';
+import { bareVariant, chainVariant, cpuHeavyVariant, evaluateTargets, runawayVariant } from '../../bench/targets.js';
 
 const latency = (p50: number) => ({ n: 100, min: p50 / 2, max: p50 * 3, mean: p50, p50, p95: p50 * 2, p99: p50 * 2.5, roundP50s: [p50], batch: 1 });
 const base = { group: 'g', payloadBytes: 1000, pinned: true };
 
 const measurements: Measurement[] = [
-  { ...base, scenario: 'piscina-round-trip', variant: BARE_PISCINA, payload: '1KB', kind: 'latency', latency: latency(80) },
+  { ...base, scenario: 'piscina-round-trip', variant: bareVariant('sync'), payload: '1KB', kind: 'latency', latency: latency(80) },
+  { ...base, scenario: 'piscina-round-trip', variant: bareVariant('disabled'), payload: '1KB', kind: 'latency', latency: latency(100) },
   { ...base, scenario: 'chain', variant: chainVariant('sandbox', 5), payload: '1KB', kind: 'latency', latency: latency(200) },
   { ...base, scenario: 'chain', variant: chainVariant('sandbox', 5), payload: '16KB', kind: 'latency', latency: latency(400) },
   ...(['inline', 'sandbox'] as const).map((iso, i): Measurement => ({
@@ -23,16 +24,17 @@ const measurements: Measurement[] = [
 function results(ms: Measurement[]): BenchResults {
   return {
     mode: 'quick', date: '2026-11-25T00:00:00.000Z', durationMs: 1234, machine: machineInfo(),
-    settings: { threads: 2, atomics: 'disabled', pinning: { mode: 'split', active: true, note: 'main thread on CPU 0', cpus: [0, 1], threads: 9 }, config: 'x.yaml' },
+    settings: { threads: 2, pinning: { mode: 'split', active: true, note: 'main thread on CPU 0', cpus: [0, 1], threads: 9 }, config: 'x.yaml' },
     measurements: ms, targets: evaluateTargets(ms), errors: [{ scenario: 'runaway', message: 'manager | broke' }],
   };
 }
 
 describe('evaluateTargets', () => {
   it('computes each ratio from the same run and says which hold', () => {
-    const [chain, heavy, overshoot, next] = evaluateTargets(measurements);
-    assert.equal(chain!.value, 2.5);
+    const [chain, ten, heavy, overshoot, next] = evaluateTargets(measurements);
+    assert.equal(chain!.value, 2.5, 'against the fastest bare pool (sync, 80 µs), not the manager\'s mode (100 µs)');
     assert.equal(chain!.holds, false);
+    assert.equal(ten!.holds, null, 'the 10-plugin chain was not measured');
     assert.equal(heavy!.value, 2);
     assert.equal(heavy!.holds, true);
     assert.equal(overshoot!.holds, null, 'runaway not measured');
@@ -42,9 +44,9 @@ describe('evaluateTargets', () => {
   it('reads the runaway figures from its metrics', () => {
     const ms: Measurement[] = [{
       ...base, scenario: 'runaway', variant: runawayVariant('sandbox'), payload: null, kind: 'metrics',
-      metrics: { timeout_ms: 200, overshoot_ms_p50: 3, overshoot_ms_max: 60, next_call_ratio: 1.5 },
+      metrics: { timeout_ms: 200, overshoot_ms_p50: 3, overshoot_ms_max: 25, next_call_ratio: 1.5 },
     }];
-    const [, , overshoot, next] = evaluateTargets(ms);
+    const [, , , overshoot, next] = evaluateTargets(ms);
     assert.equal(overshoot!.holds, false);
     assert.equal(next!.holds, true);
   });
@@ -62,7 +64,7 @@ describe('writeReport', () => {
       assert.equal(json.settings.pinning.active, true);
       assert.equal(json.measurements.length, measurements.length);
       const latencySvg = readFileSync(files[2]!, 'utf8');
-      assert.equal(latencySvg.match(/<rect class="bar"/g)?.length, 3);
+      assert.equal(latencySvg.match(/<rect class="bar"/g)?.length, 4);
       assert.match(latencySvg, /chain: sandbox ×5 no-op/);
       assert.equal(readFileSync(files[3]!, 'utf8').match(/<rect class="bar"/g)?.length, 2);
     } finally {
@@ -73,7 +75,7 @@ describe('writeReport', () => {
   it('renders targets, latency, throughput and failures as markdown', () => {
     const md = markdown(results(measurements));
     assert.match(md, /^# Cordon bench \(quick\)/);
-    assert.match(md, /\| sandbox chain of 5 no-op plugins.* \| 2\.50 \| ≤ 2 \| \*\*no\*\* \|/);
+    assert.match(md, /\| sandbox chain of 5 no-op plugins.* \| 2\.50 \| ≤ 1\.5 \| \*\*no\*\* \|/);
     assert.match(md, /\| chain \| sandbox ×5 no-op \| 16KB \| 400\.0 \| 800\.0 \| 1,000 \|/);
     assert.match(md, /\| cpu-heavy \| sandbox regex chain \| 16KB \| 16 \| 2,000 \|/);
     assert.match(md, /- `runaway`: manager \| broke/);
