@@ -17,8 +17,9 @@ export interface IsolationLevel {
   /** consecutive plugins of this level go to the runner as one segment (one hop), folded there between plugins */
   batches: boolean;
   /**
-   * how the manager's store reaches a plugin: `host` calls it directly, `channel` over the manager's
-   * BroadcastChannel (worker threads), `relay` through the runner's IPC to that channel (child processes)
+   * how the manager's store reaches a plugin: `host` calls it directly, `channel` over a BroadcastChannel of the
+   * pool's own (worker threads), `relay` through each child's IPC channel (child processes); either channel speaks
+   * only for the plugins of its pool
    */
   store: 'host' | 'channel' | 'relay';
   runner: RunnerKind;

@@ -34,8 +34,9 @@ export function forgetPlugin(id: string): void {
   cache.delete(id);
 }
 
-export function loadedPlugins(): Iterable<Promise<LoadedPlugin>> {
-  return cache.values();
+/** Every plugin loaded in this thread, by id. */
+export function loadedPlugins(): Iterable<[string, Promise<LoadedPlugin>]> {
+  return cache.entries();
 }
 
 /** A plugin trusted with a realm of its own (`worker`, `inline`): a plain `import()` of its module. */

@@ -3,7 +3,7 @@ import type { Runner, Segment } from './runners.js';
 import { runChain, stepPlugin } from '../core/chain.js';
 import { forgetPlugin, importPlugin, loadPlugin } from '../core/loader.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
-import { storeFor, type Store } from './store.js';
+import type { StoreGate } from './store-gate.js';
 
 /**
  * Runs trusted plugins on the host's event loop, with the same chain runner as a worker. Its timeout can only
@@ -12,13 +12,13 @@ import { storeFor, type Store } from './store.js';
 export class InlineRunner implements Runner {
   private readonly definitions: Map<string, PluginDefinition>;
 
-  constructor(private readonly data: PoolData, private readonly store: Store, readonly batches: boolean) {
+  constructor(private readonly data: PoolData, private readonly store: StoreGate, readonly batches: boolean) {
     this.definitions = new Map(data.plugins.map((p) => [p.id, p]));
   }
 
   private open(id: string) {
     const def = this.definitions.get(id)!;
-    return loadPlugin(id, () => importPlugin(def, { store: storeFor(this.store, def.name) }));
+    return loadPlugin(id, () => importPlugin(def, { store: this.store.forPlugin(def.name) }));
   }
 
   async load(ids: string[]) {

@@ -14,7 +14,9 @@ import type { RunnableMode } from '../core/modes.js';
 import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
 import { RUNNERS } from './runner-kinds.js';
-import { MemoryStore, StoreServer, type Store } from './store.js';
+import { MemoryStore, type Store } from './store.js';
+import { StoreServer } from './store-channel.js';
+import { StoreGate } from './store-gate.js';
 import type { PluginResult } from '../core/schemas.js';
 import { invokeSingle, type SingleOptions } from './invoke-plugin.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
@@ -83,18 +85,22 @@ export class PluginManager {
     await compileSandboxed(plugins);
     const store = this.options.store ?? new MemoryStore();
     const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
-    // workers and processes reach the store over a channel the host answers on; inline plugins call it directly
-    const storeServer = levels.some((level) => ISOLATION_LEVELS[level].store !== 'host')
-      ? new StoreServer(`cordon-store-${randomUUID()}`, store, this.logger) : undefined;
+    // every plugin reaches the store through the gate (identity, namespace, quota); workers and processes over a
+    // channel the host answers on, bound to their pool's plugins; inline plugins call the gate directly
+    const gate = new StoreGate(store);
+    const storeServer = levels.some((level) => ISOLATION_LEVELS[level].store !== 'host') ? new StoreServer(gate, this.logger) : undefined;
     const runners = new Map<Isolation, Runner>();
     try {
       for (const isolation of levels) {
         const level = ISOLATION_LEVELS[isolation];
+        const defs = plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def);
+        const names = new Set(defs.map((d) => d.name));
         const data: PoolData = {
-          plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy,
-          failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer?.channelName ?? '',
+          plugins: defs, policy, failOnPluginError: settings.fail_on_plugin_error,
+          storeChannel: level.store === 'channel' ? storeServer!.openChannel([...names]) : '',
         };
-        runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store }));
+        const answerStore = (request: unknown) => storeServer?.answer(names, request) ?? Promise.resolve(undefined);
+        runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store: gate, answerStore }));
       }
       const implemented = await loadAll(plugins, runners);
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({

@@ -23,7 +23,7 @@ export class PoolRunner implements Runner {
   private readonly memory: MemoryWatch;
 
   constructor(data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger, readonly batches: boolean) {
-    this.memory = new MemoryWatch(settings.worker_rss_growth_mb * 2 ** 20);
+    this.memory = new MemoryWatch(settings.worker_rss_growth_mb * 2 ** 20, (grew) => this.recycleIdle(grew));
     this.pool = new Piscina({
       filename: WORKER_FILE,
       workerData: data,
@@ -55,7 +55,19 @@ export class PoolRunner implements Runner {
     }
   }
 
+  /**
+   * A run that never started (its worker was stuck in work an earlier plugin left behind, or was stopped before it
+   * began) is sent once more: none of its plugins ran, so neither its first plugin nor anyone else is charged.
+   */
   async run(segment: Segment): Promise<unknown[]> {
+    const first = await this.attempt(segment);
+    if (first !== NOT_STARTED) return first;
+    const second = await this.attempt(segment);
+    return second !== NOT_STARTED ? second
+      : [{ ok: false, failure: failures.stalled(), ms: 0 }];
+  }
+
+  private async attempt(segment: Segment): Promise<unknown[] | typeof NOT_STARTED> {
     const progress = this.buffers.acquire();
     const controller = new AbortController();
     const { timeoutsMs } = segment;
@@ -63,6 +75,13 @@ export class PoolRunner implements Runner {
     let stalled = false;
     const dispatched = clock();
     let timer: NodeJS.Timeout | undefined;
+    // Every stop terminates a worker, which may go on allocating until it exits: no task is charged for that.
+    const stop = () => {
+      const before = this.pool.threads;
+      controller.abort();
+      // Piscina drops the aborted task's worker from its list at once; it is dying until its thread exits
+      for (const worker of before) if (!this.pool.threads.includes(worker)) this.memory.dyingUntil(exited(worker));
+    };
     // No plugin after index i can reach its deadline sooner than the smallest timeout among them, counted from now.
     const soonest = timeoutsMs.map((_, i) => Math.min(...timeoutsMs.slice(i)));
     const watch = (delay: number) => {
@@ -73,32 +92,27 @@ export class PoolRunner implements Runner {
           // endless microtask loop a plugin left behind. Stop that worker.
           if (this.pool.queueSize === 0 && clock() - dispatched >= Math.max(soonest[0]!, STALL_MS)) {
             stalled = true;
-            return controller.abort();
+            return stop();
           }
           return watch(soonest[0]!);
         }
         const left = startedAt + timeoutsMs[running]! - clock();
         if (left > 0) return watch(Math.min(left, soonest[running + 1] ?? Infinity));
         timedOut = running;
-        controller.abort();
+        stop();
       }, Math.max(1, delay));
     };
     watch(soonest[0]!);
     let cancelled = false;
     const cancel = () => {
       cancelled = true;
-      controller.abort();
+      stop();
     };
     segment.signal?.addEventListener('abort', cancel, { once: true });
     let outgrown: FailureError | undefined;
     const unwatch = this.memory.watch((grew) => {
       outgrown = new FailureError(outgrownFailure(grew, this.settings.worker_rss_growth_mb));
-      const before = this.pool.threads;
-      controller.abort();
-      // Piscina drops the aborted task's worker from its list at once; it is dying until its thread exits
-      for (const worker of before) {
-        if (!this.pool.threads.includes(worker)) this.memory.dyingUntil(new Promise((resolve) => worker.once('exit', resolve)));
-      }
+      stop();
     });
     const { timeoutsMs: _, signal: __, ...rest } = segment;
     try {
@@ -106,7 +120,13 @@ export class PoolRunner implements Runner {
       this.buffers.release(progress);
       return outcomes;
     } catch (err) {
-      return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : stalled ? 'stalled' : outgrown ?? err);
+      // stopped by the stall check, or its worker died (stopped by recycleIdle) before it began; not a closed pool
+      const lostWorker = stalled || /^worker exited/.test(String((err as Error)?.message));
+      if (lostWorker && !cancelled && timedOut < 0 && !outgrown && readProgress(progress).running < 0) {
+        if (stalled) this.logger.warn('a worker never started a run (work an earlier plugin left behind kept it busy): it was stopped, and the run sent again');
+        return NOT_STARTED;
+      }
+      return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : outgrown ?? err);
     } finally {
       unwatch();
       clearTimeout(timer);
@@ -139,15 +159,33 @@ export class PoolRunner implements Runner {
     return (await Promise.all(tasks)).flat();
   }
 
+  /**
+   * Memory grew past the limit while no task ran: work a plugin left running after its invocation. The idle workers
+   * are stopped (Piscina starts their replacements); no call is failed, and a run that lands on one of them as it
+   * stops is sent again.
+   */
+  private recycleIdle(grew: number): void {
+    this.logger.warn(`memory grew by ${Math.round(grew / 2 ** 20)} MB while no task ran (worker_rss_growth_mb: ${this.settings.worker_rss_growth_mb}): `
+      + 'work left behind by a plugin; the idle workers were stopped');
+    for (const worker of this.pool.threads) {
+      this.memory.dyingUntil(exited(worker));
+      void worker.terminate();
+    }
+  }
+
   async close(): Promise<void> {
+    this.memory.close();
     await this.pool.destroy();
   }
 }
 
+const NOT_STARTED = Symbol('not started');
+
+const exited = (worker: { once(event: 'exit', listener: () => void): unknown }) => new Promise<void>((resolve) => worker.once('exit', resolve));
+
 function crashFailure(err: unknown, running: number): Failure {
   if (err instanceof FailureError) return err.failure;
   if (err === 'cancelled') return failures.cancelled();
-  if (err === 'stalled') return failures.stalled();
   const code = (err as { code?: string })?.code;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') return failures.outOfMemory('worker ran out of memory');
   if (running < 0) return toFailure(err, 'POOL_ERROR');

@@ -1,4 +1,3 @@
-import { BroadcastChannel } from 'node:worker_threads';
 import type { PluginSettings } from './config.js';
 import { failures, type Failure } from '../core/failures.js';
 import type { Logger } from './observability.js';
@@ -6,10 +5,13 @@ import { PluginProcess, type Reply } from './plugin-process.js';
 import type { Runner, Segment } from './runners.js';
 import { clock } from '../core/progress.js';
 import type { ProcessTask } from '../core/process-protocol.js';
+import type { StoreReply } from '../core/store-protocol.js';
 import { LoadReplySchema, type LoadReply, type PoolData } from '../core/protocol.js';
 
 /** How often a busy process's resident memory is read; a bomb can outgrow its limit by what it allocates in this. */
 const WATCH_INTERVAL_MS = 10;
+/** An idle process is read every this many intervals: nothing of a plugin should run there, but it is checked. */
+const IDLE_EVERY = 10;
 const SHUTDOWN_TIMEOUT_MS = 5000;
 /** After SIGKILL, how long close() waits for a process to be reaped before it stops waiting. */
 const REAP_TIMEOUT_MS = 2000;
@@ -41,20 +43,15 @@ export class ProcessRunner implements Runner {
   private readonly queue: Job[] = [];
   private readonly live = new Set<PluginProcess>();
   private watch: NodeJS.Timeout | undefined;
+  private ticks = 0;
   private closed = false;
-  private readonly store: BroadcastChannel;
-
+  /**
+   * @param store answers one store request from this pool's processes: the process's IPC channel is the identity,
+   * and the reply goes back to that process only
+   */
   constructor(private readonly data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger,
-    readonly batches: boolean) {
+    readonly batches: boolean, private readonly store: (request: unknown) => Promise<StoreReply | undefined>) {
     this.slots = Array.from({ length: settings.processes }, () => ({ proc: null, job: null, stop: null }));
-    // The host side of the store relay: requests from the processes go to the StoreServer on this channel, and its
-    // replies go to every process (each plugin's client takes only the replies it waits for).
-    this.store = new BroadcastChannel(data.storeChannel);
-    this.store.onmessage = (event) => {
-      const data = (event as MessageEvent).data as { kind?: unknown };
-      if (data?.kind === 'reply') for (const proc of this.live) proc.relayStore(data);
-    };
-    this.store.unref();
   }
 
   /** Loads in every process, so each is warm; a plugin fails to load if it fails in any of them. */
@@ -92,7 +89,6 @@ export class ProcessRunner implements Runner {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.store.close();
     for (const job of this.queue.splice(0)) job.settle({ ok: false, failure: failures.poolClosed() });
     const exits = [...this.live].map((p) => (p.kill(), p.exited));
     clearInterval(this.watch);
@@ -159,7 +155,6 @@ export class ProcessRunner implements Runner {
     const timer = setTimeout(() => slot.stop?.(failures.timeout(job.timeoutMs)), job.timeoutMs);
     const cancel = () => slot.stop?.(failures.cancelled());
     job.signal?.addEventListener('abort', cancel, { once: true });
-    this.watchMemory();
     try {
       return await Promise.race([proc.request(job.task), verdict]);
     } finally {
@@ -191,31 +186,41 @@ export class ProcessRunner implements Runner {
   }
 
   private spawn(): PluginProcess {
-    const proc = new PluginProcess(this.data, {
-      heapMb: this.settings.process_heap_mb, logger: this.logger, onStore: (message) => this.store.postMessage(message),
+    const proc: PluginProcess = new PluginProcess(this.data, {
+      heapMb: this.settings.process_heap_mb, logger: this.logger,
+      onStore: (message) => void this.store(message).then((reply) => reply && proc.relayStore(reply)),
     });
     this.live.add(proc);
     void proc.exited.then(() => this.live.delete(proc));
+    this.watchMemory();
     return proc;
   }
 
-  /** While any process is busy, reads each busy one's resident memory and kills it past the limit. */
+  /**
+   * While any process exists, reads each one's resident memory and kills it past the limit: a busy one every
+   * interval (its plugin is charged), an idle one less often (no call is failed; it is replaced, and the log says so).
+   */
   private watchMemory(): void {
     if (this.watch) return;
     const limit = this.settings.process_rss_mb * 2 ** 20;
     this.watch = setInterval(() => {
-      let busy = 0;
+      const idleTurn = ++this.ticks % IDLE_EVERY === 0;
       for (const slot of this.slots) {
-        if (!slot.job) continue;
-        busy++;
-        const rss = slot.stop && slot.proc?.rss();
-        if (rss && rss > limit) {
-          const mb = Math.round(rss / 2 ** 20);
-          slot.stop!(failures.outOfMemory(`plugin process exceeded its memory limit of ${this.settings.process_rss_mb} MB (resident ${mb} MB)`,
+        const proc = slot.proc;
+        if (!proc?.alive || (!slot.job && !idleTurn)) continue;
+        const rss = (slot.stop || !slot.job) && proc.rss();
+        if (!rss || rss <= limit) continue;
+        const mb = Math.round(rss / 2 ** 20);
+        if (slot.job) {
+          slot.stop?.(failures.outOfMemory(`plugin process exceeded its memory limit of ${this.settings.process_rss_mb} MB (resident ${mb} MB)`,
             { rss_mb: mb, limit_mb: this.settings.process_rss_mb }));
+        } else {
+          this.logger.warn(`an idle plugin process grew past its memory limit of ${this.settings.process_rss_mb} MB (resident ${mb} MB): replaced`);
+          proc.kill();
+          this.replace(slot);
         }
       }
-      if (!busy) {
+      if (this.live.size === 0 || this.closed) {
         clearInterval(this.watch);
         this.watch = undefined;
       }

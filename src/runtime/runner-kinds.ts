@@ -6,19 +6,23 @@ import type { Logger } from './observability.js';
 import { PoolRunner } from './pool-runner.js';
 import { ProcessRunner } from './process-runner.js';
 import type { Runner } from './runners.js';
-import type { Store } from './store.js';
+import type { StoreReply } from '../core/store-protocol.js';
+import type { StoreGate } from './store-gate.js';
 
 /** What a runner is started with besides its plugins: its level's row, the settings, and the host's services. */
 export interface RunnerEnv {
   level: IsolationLevel;
   settings: PluginSettings;
   logger: Logger;
-  store: Store;
+  /** the store as the host's own plugins reach it (identity, namespace and quota included) */
+  store: StoreGate;
+  /** answers a store request relayed from this runner's processes, as one of this runner's plugins */
+  answerStore(request: unknown): Promise<StoreReply | undefined>;
 }
 
 /** The runner of each kind an isolation level names (core/isolation.ts); a new level with a new transport adds one. */
 export const RUNNERS: Readonly<Record<RunnerKind, (data: PoolData, env: RunnerEnv) => Runner>> = {
   inline: (data, env) => new InlineRunner(data, env.store, env.level.batches),
   pool: (data, env) => new PoolRunner(data, env.settings, env.logger, env.level.batches),
-  process: (data, env) => new ProcessRunner(data, env.settings, env.logger, env.level.batches),
+  process: (data, env) => new ProcessRunner(data, env.settings, env.logger, env.level.batches, env.answerStore),
 };

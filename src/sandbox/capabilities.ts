@@ -12,6 +12,7 @@ import type { ConsoleSink } from './capabilities-console.js';
 export type SandboxCapabilities = Partial<Omit<Capabilities, 'store'>>;
 import { DEFAULT_CONSOLE_LIMITS, makeBoundedConsole, type ConsoleLimits } from './capabilities-console.js';
 import { DEFAULT_FETCH_LIMITS, makeFetch, normalizeOrigins, type FetchLimits } from './fetch-capability.js';
+import type { Lifetime } from './grant-scope.js';
 
 export interface SandboxLimits {
   console: ConsoleLimits;
@@ -44,6 +45,8 @@ export interface EndowmentRequest {
   limits: SandboxLimits;
   /** further capability objects the caller built (e.g. the store client for a `store` grant), by global name */
   hostObjects?: Record<string, object>;
+  /** when the grants work (the plugin's invocation); fetches in flight when it ends are aborted */
+  lifetime?: Lifetime;
 }
 
 /** Web Crypto's per-call limit for getRandomValues. */
@@ -75,6 +78,7 @@ export function makeEndowments(request: EndowmentRequest, sink: () => ConsoleSin
       origins: normalizeOrigins(capabilities.fetch, label),
       timeoutMs: request.timeoutMs,
       limits: request.limits.fetch,
+      ...(request.lifetime ? { lifetime: request.lifetime } : {}),
     });
   }
   if (capabilities.env && capabilities.env.length > 0) {

@@ -3,20 +3,21 @@ import type { LoadedPlugin } from '../core/loader.js';
 import type { PluginDefinition } from '../core/protocol.js';
 import type { StoreCapability } from '../core/store-protocol.js';
 import type { ConsoleSink } from './capabilities-console.js';
+import type { Lifetime } from './grant-scope.js';
 
 /**
  * A plugin of a `compartment` isolation level: its module, compiled on the host, is evaluated in a Compartment of
  * its own. The compartment module is only imported here, on first use: it installs SES's globals, which a `worker`
  * pool does not want. Its store, when granted, is a global.
  */
-export async function loadInCompartment(def: PluginDefinition, store: StoreCapability, sink: () => ConsoleSink): Promise<LoadedPlugin> {
+export async function loadInCompartment(def: PluginDefinition, store: StoreCapability, sink: () => ConsoleSink, lifetime: Lifetime): Promise<LoadedPlugin> {
   try {
     if (def.compiled === undefined) throw new Error(`plugin ${def.name} reached the worker without its compiled module`);
     const { loadSandboxedPlugin } = await import('./compartment.js');
     const loaded = await loadSandboxedPlugin({
       name: def.name, specifier: def.modulePath, config: def.config, capabilities: def.capabilities,
       envValues: def.envValues, timeoutMs: def.timeoutMs, compiled: def.compiled,
-      ...(def.capabilities.store ? { hostObjects: { store } } : {}),
+      ...(def.capabilities.store ? { hostObjects: { store } } : {}), lifetime,
     }, sink);
     return {
       hooks: Object.keys(loaded.hooks),

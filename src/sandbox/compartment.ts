@@ -8,7 +8,7 @@ import 'ses';
 import type { CompiledModuleRecord } from '../core/self-contained.js';
 import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxCapabilities, type SandboxLimits } from './capabilities.js';
 import type { ConsoleLevel, ConsoleSink } from './capabilities-console.js';
-
+import type { Lifetime } from './grant-scope.js';
 
 export interface SandboxedPluginDef {
   /** plugin name, for error messages and console tags */
@@ -32,6 +32,8 @@ export interface SandboxedPluginDef {
    * for a `store` grant); only their function-valued own properties are handed over, each wrapped, all hardened
    */
   hostObjects?: Record<string, object>;
+  /** when the plugin may use its grants (its invocation); absent: always, for standalone use of the boundary */
+  lifetime?: Lifetime;
   /** overrides of the console and fetch bounds (DEFAULT_SANDBOX_LIMITS) */
   limits?: { console?: Partial<SandboxLimits['console']>; fetch?: Partial<SandboxLimits['fetch']> };
 }
@@ -111,7 +113,7 @@ export async function loadSandboxedPlugin(def: SandboxedPluginDef, sink: () => C
   const globals = makeEndowments(
     {
       name: def.name, label, capabilities: def.capabilities ?? {}, envValues: def.envValues ?? {}, timeoutMs: def.timeoutMs, limits,
-      ...(def.hostObjects ? { hostObjects: def.hostObjects } : {}),
+      ...(def.hostObjects ? { hostObjects: def.hostObjects } : {}), ...(def.lifetime ? { lifetime: def.lifetime } : {}),
     },
     sink,
     powers!,

@@ -5,6 +5,8 @@
  * `Response` (whose prototypes are unhardened worker-realm objects a plugin could poison for everyone in the worker).
  */
 
+import type { Lifetime } from './grant-scope.js';
+
 export interface FetchLimits {
   /** bytes of response body read before the fetch fails */
   maxResponseBytes: number;
@@ -29,6 +31,8 @@ export interface FetchGrant {
   origins: ReadonlySet<string>;
   timeoutMs: number;
   limits: FetchLimits;
+  /** fetch works only while this lifetime is open, and what is in flight when it closes is aborted */
+  lifetime?: Lifetime;
 }
 
 /**
@@ -89,7 +93,7 @@ export function makeFetch(grant: FetchGrant): (input: unknown, init?: unknown) =
     (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && grant.origins.has(url.origin);
   const describeGrant = (): string => [...grant.origins].join(', ') || 'none';
 
-  async function sandboxFetch(input: unknown, init?: unknown): Promise<object> {
+  async function sandboxFetch(input: unknown, init: unknown, scope: (() => AbortSignal) | undefined): Promise<object> {
     if (typeof input !== 'string') throw refuse('fetch takes the URL as a string');
     let url: URL;
     try {
@@ -106,7 +110,7 @@ export function makeFetch(grant: FetchGrant): (input: unknown, init?: unknown) =
       throw refuse(`fetch: more than ${grant.limits.maxConcurrent} fetches in flight`);
     }
     inFlight += 1;
-    const signal = AbortSignal.timeout(grant.timeoutMs);
+    const signal = scope ? AbortSignal.any([AbortSignal.timeout(grant.timeoutMs), scope()]) : AbortSignal.timeout(grant.timeoutMs);
     try {
       return await follow(url, request, signal);
     } catch (err) {
@@ -152,7 +156,9 @@ export function makeFetch(grant: FetchGrant): (input: unknown, init?: unknown) =
     }
   }
 
-  return harden(sandboxFetch);
+  const { lifetime } = grant;
+  return harden(lifetime ? (input: unknown, init?: unknown) => lifetime.call((scope) => sandboxFetch(input, init, scope))
+    : (input: unknown, init?: unknown) => sandboxFetch(input, init, undefined));
 }
 
 interface OutgoingRequest {

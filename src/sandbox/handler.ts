@@ -4,6 +4,7 @@ import { importPlugin, loadedPlugins, loadPlugin, type LoadedPlugin } from '../c
 import { ISOLATION_LEVELS } from '../core/isolation.js';
 import { loadInCompartment } from './compartment-loader.js';
 import { StoreClient } from './store-client.js';
+import { GrantScopes } from './grant-scope.js';
 import { ConsoleCapture } from './console-capture.js';
 import { ProgressWriter } from '../core/progress.js';
 import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, ShutdownTask, WorkerTask } from '../core/protocol.js';
@@ -16,12 +17,21 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   const definitions = new Map<string, PluginDefinition>(data.plugins.map((p) => [p.id, p]));
   const store = new StoreClient(data.storeChannel);
   const consoles = new ConsoleCapture();
+  // a plugin's grants work while it loads, runs an invocation or shuts down, and at no other time
+  const scopes = new GrantScopes();
+  const opened = new Map<string, Promise<LoadedPlugin>>();
   const open = (id: string): Promise<LoadedPlugin> => {
+    let loading = opened.get(id);
+    if (loading) return loading;
     const def = definitions.get(id);
     if (!def) return Promise.reject(new FailureError(failures.unknownPlugin(`no plugin with id ${id} in this pool`)));
-    return loadPlugin(id, () => (ISOLATION_LEVELS[def.isolation].compartment
-      ? loadInCompartment(def, store.forPlugin(def.name), consoles.sinkFor(id))
-      : importPlugin(def, { store: store.forPlugin(def.name) })));
+    const lifetime = scopes.lifetimeOf(id);
+    const grants = { store: store.forPlugin(def.name, lifetime) };
+    loading = scopes.within(id, () => loadPlugin(id, () => (ISOLATION_LEVELS[def.isolation].compartment
+      ? loadInCompartment(def, grants.store, consoles.sinkFor(id), lifetime)
+      : importPlugin(def, grants))));
+    opened.set(id, loading);
+    return loading;
   };
   // Every worker loads all its plugins as soon as it starts, so neither the first call on a fresh worker nor the
   // call after a runaway (whose worker was replaced) pays for loading. A failure stays cached in the loader and is
@@ -30,24 +40,32 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   return (task) => {
     switch (task.op) {
       case 'chain':
-        return chain(task, data, definitions, open, consoles);
+        return chain(task, data, definitions, open, consoles, scopes);
       case 'load':
         return load(task, open);
       case 'shutdown':
-        return shutdown(task);
+        return shutdown(task, scopes);
     }
   };
 }
 
 function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginDefinition>, open: (id: string) => Promise<LoadedPlugin>,
-  consoles: ConsoleCapture) {
+  consoles: ConsoleCapture, scopes: GrantScopes) {
   const progress = new ProgressWriter(task.progress);
   return runChain(task, data, {
     load: open,
     pluginOf: (id) => stepPlugin(definitions.get(id), id),
     started: (i) => progress.started(i),
     finished: (_i, outcome) => progress.finished(outcome),
-    capture: (id) => consoles.begin(id),
+    // one invocation: its console lines are collected and its grants work until it settles
+    capture: (id) => {
+      const end = scopes.begin(id);
+      const lines = consoles.begin(id);
+      return () => {
+        end();
+        return lines();
+      };
+    },
     settle: () => new Promise((resolve) => setImmediate(resolve)),
   });
 }
@@ -63,15 +81,15 @@ async function load(task: LoadTask, open: (id: string) => Promise<LoadedPlugin>)
   }));
 }
 
-async function shutdown(task: ShutdownTask): Promise<string[]> {
+async function shutdown(task: ShutdownTask, scopes: GrantScopes): Promise<string[]> {
   const arrived = new Int32Array(task.barrier);
   Atomics.add(arrived, 0, 1);
   const deadline = Date.now() + 1000;
   while (Atomics.load(arrived, 0) < task.workers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
   const problems: string[] = [];
-  for (const loading of loadedPlugins()) {
+  for (const [id, loading] of loadedPlugins()) {
     try {
-      await (await loading).shutdown();
+      await scopes.within(id, async () => (await loading).shutdown());
     } catch (err) {
       problems.push((err as Error)?.message ?? String(err));
     }

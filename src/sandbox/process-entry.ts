@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 import { toFailure } from '../core/failures.js';
 import { createHandler } from './handler.js';
@@ -18,8 +19,10 @@ let store: BroadcastChannel | undefined;
 
 process.on('message', (message: ToChild) => {
   if (message.type === 'init') {
-    handle = createHandler(message.data);
-    store = storeRelay(message.data.storeChannel);
+    // the store channel inside this process joins our plugins' clients to the relay; the host answers over IPC
+    const data = { ...message.data, storeChannel: `cordon-process-store-${randomUUID()}` };
+    handle = createHandler(data);
+    store = storeRelay(data.storeChannel);
     send({ type: 'ready' });
   } else if (message.type === 'store') {
     store?.postMessage(message.message);
@@ -38,6 +41,9 @@ function storeRelay(name: string): BroadcastChannel {
   channel.unref();
   return channel;
 }
+// A rejection no one handles (a plugin's stray promise) would end the process by Node's default, failing whichever
+// call it runs then, possibly another plugin's. No plugin is waiting on it, so it is dropped, as in a thread.
+process.on('unhandledRejection', () => {});
 // the host is gone (or closed the channel): nothing will ever ask this process for anything again
 process.on('disconnect', () => process.exit(0));
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { StoreCapability, StoreReply } from '../core/store-protocol.js';
+import type { Lifetime } from './grant-scope.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -13,9 +14,13 @@ export class StoreClient {
 
   constructor(private readonly channelName: string) {}
 
-  /** The capability handed to one plugin: its keys are namespaced by its name on the host. */
-  forPlugin(plugin: string): StoreCapability {
-    const call = (op: string, key: unknown, extra: Record<string, unknown>) => this.request(plugin, op, String(key), extra);
+  /**
+   * The capability handed to one plugin: its keys are namespaced by its name on the host, and it works only while
+   * the plugin's lifetime is open (an answer that comes after its invocation ended never reaches it).
+   */
+  forPlugin(plugin: string, lifetime: Lifetime): StoreCapability {
+    const call = (op: string, key: unknown, extra: Record<string, unknown>) =>
+      lifetime.call(() => this.request(plugin, op, typeof key === 'number' ? String(key) : key, extra));
     return {
       incr: (key, ttlMs, by) => call('incr', key, { ttl_ms: ttlMs, by }) as Promise<number>,
       get: (key) => call('get', key, {}),
@@ -24,16 +29,17 @@ export class StoreClient {
     };
   }
 
-  private request(plugin: string, op: string, key: string, extra: Record<string, unknown>): Promise<unknown> {
+  private request(plugin: string, op: string, key: unknown, extra: Record<string, unknown>): Promise<unknown> {
     const channel = this.open();
     const id = this.prefix + this.seq++;
     return new Promise((resolve, reject) => {
+      // sent first: a value that cannot be cloned throws here, and leaves nothing waiting (replies come later)
+      channel.postMessage({ kind: 'request', id, plugin, op, key, ...extra });
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`store ${op} got no answer in ${REPLY_TIMEOUT_MS} ms`));
       }, REPLY_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      channel.postMessage({ kind: 'request', id, plugin, op, key, ...extra });
     });
   }
 

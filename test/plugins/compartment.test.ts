@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import { ModuleSource } from '@endo/module-source';
-import { MemoryStore, storeFor } from '../../src/runtime/store.js';
+import { MemoryStore } from '../../src/runtime/store.js';
+import { StoreGate } from '../../src/runtime/store-gate.js';
 import { bundledSchemas } from '../../plugins/schemas.js';
 import { context } from './helpers.js';
 
@@ -57,7 +58,7 @@ describe('bundled plugins in an SES compartment', () => {
 
   it('rate_limiter counts in an endowed store, and without one says it needs the clock', async () => {
     const config = harden(bundledSchemas.rate_limiter!.parse({ by_user: '2/m' }));
-    const store = storeFor(new MemoryStore(), 'rl');
+    const store = new StoreGate(new MemoryStore()).forPlugin('rl');
     const withStore = (await inCompartment('rate_limiter', { store }))(config);
     const codes = [];
     for (let i = 0; i < 3; i++) {

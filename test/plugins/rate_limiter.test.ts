@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import rateLimiter from '../../plugins/rate_limiter.js';
 import type { HookResult, RateLimiterConfig } from '../../plugins/schemas.js';
-import { MemoryStore, storeFor } from '../../src/runtime/store.js';
+import { MemoryStore } from '../../src/runtime/store.js';
+import { StoreGate } from '../../src/runtime/store-gate.js';
 import { assertIssueAt, configErrors, context, parseConfig } from './helpers.js';
 
 type Grants = Parameters<typeof rateLimiter>[1];
@@ -54,7 +55,7 @@ describe('rate_limiter', () => {
   });
 
   it('counts in the shared store, so instances (workers) share one limit exactly under concurrency', async () => {
-    const store = storeFor(new MemoryStore(), 'rate_limiter');
+    const store = new StoreGate(new MemoryStore()).forPlugin('rate_limiter');
     const workers = Array.from({ length: 4 }, () => build({ by_user: '50/m' }, { store }));
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => call(workers[i % 4]!)));
     assert.equal(codes(results).filter((c) => c === 'pass').length, 50);
@@ -62,7 +63,7 @@ describe('rate_limiter', () => {
   });
 
   it('uses a global store when the runtime endows one, and per-instance counters without any', async () => {
-    const store = storeFor(new MemoryStore(), 'rl');
+    const store = new StoreGate(new MemoryStore()).forPlugin('rl');
     const global = globalThis as { store?: unknown };
     global.store = store;
     try {

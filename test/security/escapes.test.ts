@@ -12,6 +12,7 @@ import { ENDOWMENT_ATTEMPTS, NEIGHBOUR_ATTEMPTS, PROTOTYPE_ATTEMPTS } from '../s
 import { CHAIN_ATTEMPTS } from './attempts-chain.js';
 import { LIFETIME_ATTEMPTS, RUNAWAY_ATTEMPTS, VICTIM, lateConsoleVictim, slowVictim } from './attempts-lifetime.js';
 import { RESULT_ATTEMPTS } from './attempts-results.js';
+import { GRANT_ATTEMPTS, LEFTOVER_VICTIM } from './attempts-grants.js';
 import { assertContained, assertNoEffects, openGroup, type Group } from './escape-group.js';
 import { bodyModule, entriesFor, fromBoundarySuite, writePlugin, type Observation } from './escape-modules.js';
 import { effects, hostSnapshot, impurities, openWorld, secretLeaks, type HostSnapshot, type World } from './escape-world.js';
@@ -20,7 +21,7 @@ import { effects, hostSnapshot, impurities, openWorld, secretLeaks, type HostSna
 const BOUNDARY = fromBoundarySuite([...AMBIENT_ATTEMPTS, ...STACK_ATTEMPTS, ...ENDOWMENT_ATTEMPTS.filter((a) => !a.hostCounter),
   ...PROTOTYPE_ATTEMPTS, ...NEIGHBOUR_ATTEMPTS]);
 const REFUSED = fromBoundarySuite(SOURCE_ATTEMPTS);
-const MAIN = [...BOUNDARY, ...RESULT_ATTEMPTS, ...CHAIN_ATTEMPTS, ...LIFETIME_ATTEMPTS];
+const MAIN = [...BOUNDARY, ...RESULT_ATTEMPTS, ...CHAIN_ATTEMPTS, ...LIFETIME_ATTEMPTS, ...GRANT_ATTEMPTS];
 /** what a stop and its recovery may add to a timeout on a busy 2-core machine (a worker boot included) */
 const RECOVERY_MS = 3000;
 
@@ -130,7 +131,9 @@ describe('escape attempts by sandboxed plugins, one manager, one worker', () => 
   before(async () => {
     const victim = { name: 'late-console-victim', kind: write('late-console-victim', lateConsoleVictim(world.grantedOrigin)),
       hooks: ['tool_pre_invoke'], conditions: [{ tools: ['late-console-victim'] }], capabilities: { fetch: [world.grantedOrigin] } };
-    group = await openGroup(world, MAIN, { plugin_timeout: 5, max_payload_bytes: 200_000 }, [victim]);
+    const leftovers = { name: 'victim-of-leftovers', kind: write('victim-of-leftovers', LEFTOVER_VICTIM), hooks: ['tool_pre_invoke'],
+      conditions: [{ tools: ['victim-of-leftovers'] }] };
+    group = await openGroup(world, MAIN, { plugin_timeout: 5, max_payload_bytes: 200_000 }, [victim, leftovers]);
     baseline = await group.fingerprint();
   });
 
@@ -202,7 +205,9 @@ describe('runaway and stray work under sandbox isolation: stopped, settled, and 
     assert.ok(own.error instanceof PluginError, 'the storm went unnoticed');
     assert.equal(own.error.error.plugin_name, a.id);
     assert.match(String(own.error.error.code), /^(PLUGIN_TIMEOUT|OUT_OF_MEMORY)$/);
-    assert.ok(own.ms < timeoutMs + RECOVERY_MS, `settled after ${own.ms} ms`);
+    // what the code guarantees is the storm's own timeout (patient: it returns at once), whichever of the timeout
+    // and the memory watchdog stops it first
+    assert.ok(own.ms < patientMs + RECOVERY_MS, `settled after ${own.ms} ms`);
     await victimWorks();
   });
 
