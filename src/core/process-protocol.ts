@@ -10,7 +10,8 @@ export type ProcessTask = Omit<ChainTask, 'progress'> | LoadTask | { op: 'shutdo
 
 /**
  * `store` carries the manager's store traffic, which threads exchange over a BroadcastChannel that does not reach
- * another process: the child relays its plugins' requests, the host relays the store's replies.
+ * another process: the child relays its plugins' requests, and the host answers each with its pool's binding (the
+ * child's IPC channel is the identity), sending the reply to that child only.
  */
 export type ToChild =
   | { type: 'init'; data: PoolData }

@@ -27,7 +27,7 @@ export interface PoolData {
   plugins: PluginDefinition[];
   policy: PolicySettings;
   failOnPluginError: boolean;
-  /** the BroadcastChannel on which the manager's StoreServer answers */
+  /** the BroadcastChannel of this pool's own on which the manager's StoreServer answers, for this pool's plugins only */
   storeChannel: string;
 }
 
