@@ -96,7 +96,7 @@ export function makeEndowments(request: EndowmentRequest, sink: () => ConsoleSin
     if (Object.hasOwn(globals, name) || reservedGlobals().has(name)) {
       throw new Error(`${label}: a host object may not replace the global '${name}'`);
     }
-    globals[name] = wrapHostObject(object);
+    globals[name] = wrapHostObject(object, request.lifetime);
   }
   return globals;
 }
@@ -114,13 +114,16 @@ function reservedGlobals(): Set<string> {
 /**
  * Hands over only the object's function-valued own properties, each behind a fresh wrapper called without a
  * receiver, so the plugin never holds the caller's functions or object (whose properties and prototype are not
- * hardened). What those functions return reaches the plugin as is: plain data, or promises of it.
+ * hardened). What those functions return reaches the plugin as is: plain data, or promises of it. With a lifetime,
+ * every one of them lives only as long as the plugin's invocation, like fetch (its answer is then a promise).
  */
-function wrapHostObject(object: object): object {
+function wrapHostObject(object: object, lifetime: Lifetime | undefined): object {
   const wrapped: Record<string, (...args: unknown[]) => unknown> = {};
   for (const key of Object.keys(object)) {
     const fn = (object as Record<string, unknown>)[key];
-    if (typeof fn === 'function') wrapped[key] = (...args: unknown[]) => Reflect.apply(fn, undefined, args) as unknown;
+    if (typeof fn !== 'function') continue;
+    wrapped[key] = lifetime ? (...args: unknown[]) => lifetime.call(() => Reflect.apply(fn, undefined, args) as unknown)
+      : (...args: unknown[]) => Reflect.apply(fn, undefined, args) as unknown;
   }
   return harden(wrapped);
 }
