@@ -18,7 +18,7 @@ const STORE_VALUE_MAX_BYTES = 64 * 1024;
 
 function fitsStore(value: unknown): boolean {
   try {
-    return jsonBytes(value) <= STORE_VALUE_MAX_BYTES;
+    return jsonBytes(value, STORE_VALUE_MAX_BYTES) <= STORE_VALUE_MAX_BYTES;
   } catch {
     return false;
   }
