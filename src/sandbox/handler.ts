@@ -1,4 +1,4 @@
-import { FailureError, failureOf, failures } from '../core/failures.js';
+import { FailureError, failureOf, failures, toFailure } from '../core/failures.js';
 import { runChain, stepPlugin } from '../core/chain.js';
 import { importPlugin, loadedPlugins, loadPlugin, type LoadedPlugin } from '../core/loader.js';
 import { ISOLATION_LEVELS } from '../core/isolation.js';
@@ -19,7 +19,7 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   const open = (id: string): Promise<LoadedPlugin> => {
     const def = definitions.get(id);
     if (!def) return Promise.reject(new FailureError(failures.unknownPlugin(`no plugin with id ${id} in this pool`)));
-    return loadPlugin(id, () => (ISOLATION_LEVELS[def.isolation].compartment
+    return loadPlugin(id, def.timeoutMs, () => (ISOLATION_LEVELS[def.isolation].compartment
       ? loadInCompartment(def, store.forPlugin(def.name), consoles.sinkFor(id))
       : importPlugin(def, { store: store.forPlugin(def.name) })));
   };
@@ -68,13 +68,14 @@ async function shutdown(task: ShutdownTask): Promise<string[]> {
   Atomics.add(arrived, 0, 1);
   const deadline = Date.now() + 1000;
   while (Atomics.load(arrived, 0) < task.workers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  // all at once, each bounded by the loader: one plugin's slow shutdown does not cost the others theirs
   const problems: string[] = [];
-  for (const loading of loadedPlugins()) {
+  await Promise.all([...loadedPlugins()].map(async (loading) => {
     try {
       await (await loading).shutdown();
     } catch (err) {
-      problems.push((err as Error)?.message ?? String(err));
+      problems.push(toFailure(err).message);
     }
-  }
+  }));
   return problems;
 }
