@@ -1,6 +1,6 @@
 /**
- * The globals a sandboxed plugin's compartment gets beyond SES's safe language globals: `console` and a UTF-8
- * `TextEncoder`/`TextDecoder` of our own always, and
+ * The globals a sandboxed plugin's compartment gets beyond SES's safe language globals (whose text codecs are
+ * Cordon's own: text-codec.ts): `console` always, and
  * `fetch`, `env`, the clock and randomness only when its entry grants them. Every value is hardened and built here
  * from closures or from SES's own hardened intrinsics; no Node object is handed over.
  */
@@ -13,7 +13,6 @@ import type { ConsoleSink } from './capabilities-console.js';
 export type SandboxCapabilities = Partial<Omit<Capabilities, 'store'>>;
 import { DEFAULT_CONSOLE_LIMITS, makeBoundedConsole, type ConsoleLimits } from './capabilities-console.js';
 import { DEFAULT_FETCH_LIMITS, makeFetch, normalizeOrigins, type FetchLimits } from './fetch-capability.js';
-import { textCodecs } from './text-codec.js';
 import { toFailure } from '../core/failures.js';
 import { toPlainData } from '../core/plain-data.js';
 
@@ -69,8 +68,6 @@ export function makeEndowments(request: EndowmentRequest, sink: () => ConsoleSin
   const { capabilities, label } = request;
   const globals: Record<string, unknown> = {
     console: makeBoundedConsole(sink, request.limits.console),
-    // replace SES's (Node's own, native-backed): text-codec.ts says why
-    ...textCodecs(),
   };
   if (capabilities.fetch && capabilities.fetch.length > 0) {
     if (!(request.timeoutMs > 0 && Number.isFinite(request.timeoutMs))) {

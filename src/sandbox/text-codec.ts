@@ -28,9 +28,17 @@ export interface TextCodecs {
 
 let codecs: TextCodecs | undefined;
 
-/** Built once, after lockdown (it hardens what it builds). */
-export function textCodecs(): TextCodecs {
-  codecs ??= harden({ TextEncoder: makeEncoder(), TextDecoder: makeDecoder() });
+/**
+ * Puts these codecs in place of Node's on the worker's global object, before lockdown: SES takes the realm's
+ * `TextEncoder`/`TextDecoder` as universal globals, so every compartment then has ours, a compartment a plugin
+ * makes with `new Compartment()` included, and lockdown hardens them with the other intrinsics. The worker's own
+ * code (fetch-capability's decoding) uses them too: UTF-8 is all it needs.
+ */
+export function installTextCodecs(): TextCodecs {
+  codecs ??= { TextEncoder: makeEncoder(), TextDecoder: makeDecoder() };
+  for (const [name, value] of Object.entries(codecs)) {
+    Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+  }
   return codecs;
 }
 

@@ -33,6 +33,14 @@ export default (config) => { const inFactory = forge(); return { tool_pre_invoke
     verify: (seen) => assert.match(String(seen.reports['reach-decoder-at-load']), /^blocked: .* \/ blocked: /),
   },
   {
+    id: 'reach-nested-compartment', title: "the codecs of a Compartment the plugin makes itself (SES's universal globals)",
+    module: () => FORGE + hook(`const inner = new Compartment();
+      const viaGlobal = attempt(() => { const d = new inner.globalThis.TextDecoder('latin1'); return 'ESCAPED got a latin1 decoder ' + Object.getOwnPropertySymbols(d).length; });
+      const viaEval = attempt(() => inner.evaluate("new TextDecoder('latin1')") && 'ESCAPED evaluated a latin1 decoder');
+      return report(viaGlobal + ' | ' + viaEval + ' | same codecs ' + (inner.globalThis.TextDecoder === TextDecoder));`),
+    verify: (seen) => assert.match(String(seen.reports['reach-nested-compartment']), /^blocked: TextDecoder: only UTF-8 .* \| blocked: TextDecoder: only UTF-8 .* \| same codecs true$/),
+  },
+  {
     id: 'reach-error-protos', title: "write to the prototypes of the errors the codecs throw (NodeError's were shared and writable)",
     module: () => hook(`const tries = [() => new TextDecoder('latin1'), () => new TextDecoder().decode('x'), () => new TextEncoder().encodeInto('x', {}),
         () => new TextDecoder().decode(new Uint8Array([0xff]), {}), () => new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff]))];
