@@ -5,6 +5,15 @@ import { PluginManager } from '../bundled.js';
 import type { Logger } from '../runtime/observability.js';
 import { CliError, EXIT, startupError } from './failures.js';
 import type { Style } from './style.js';
+import { escapeControls } from '../core/failures.js';
+
+/**
+ * JSON for the terminal: JSON.stringify escapes C0 controls inside strings but leaves DEL, the C1 controls (a
+ * plugin's 0x9b is a terminal's CSI) and U+2028/9 raw; those are escaped too, and the text is still the same JSON.
+ */
+export function terminalJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** The chain `cordon run` uses without an argument: the package's own, found from dist/src/cli/. */
 export const BUNDLED_CONFIG = fileURLToPath(new URL('../../../plugins/config.yaml', import.meta.url));
@@ -43,7 +52,7 @@ async function readStdin(): Promise<string> {
 /** A logger that shows the manager's messages on stderr with --verbose and hands warnings to `onWarn`. */
 export function cliLogger(io: Io, onWarn: (message: string) => void = () => {}): Logger {
   const show = (level: string) => (message: string) => {
-    if (io.verbose) io.err(io.style('dim', `cordon [${level}] ${message}`));
+    if (io.verbose) io.err(io.style('dim', `cordon [${level}] ${escapeControls(message)}`));
   };
   return {
     debug: show('debug'),

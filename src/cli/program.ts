@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { escapeControls } from '../core/failures.js';
 import { Command, CommanderError } from 'commander';
 import { addBenchCommand } from './bench.js';
 import { describeFailure, EXIT } from './failures.js';
@@ -38,7 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
     // commander has already printed its own message (usage errors, or the help that was asked for)
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     const { exitCode: code, line } = describeFailure(err);
-    io.err(`cordon: ${line}\n`);
+    io.err(`cordon: ${escapeControls(line)}\n`);
     if (io.verbose && err instanceof Error && err.stack) io.err(`${stackWithCauses(err)}\n`);
     return code;
   }

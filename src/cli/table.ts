@@ -1,3 +1,4 @@
+import { escapeControls } from '../core/failures.js';
 import type { Style } from './style.js';
 
 export interface Cell {
@@ -11,6 +12,8 @@ export interface Cell {
  * colour is applied after padding, so escape codes never shift a column.
  */
 export function renderTable(headers: string[], rows: Cell[][], style: Style): string {
+  // a cell may hold a plugin's text (a violation, metadata): its control characters must not reach the terminal
+  rows = rows.map((cells) => cells.map((cell) => ({ ...cell, text: escapeControls(cell.text) })));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.text.length ?? 0)));
   const line = (cells: Cell[]): string => cells
     .map((cell, i) => {

@@ -1,6 +1,6 @@
 import type { core } from 'zod';
 import type { PluginViolation } from './schemas.js';
-import type { Failure } from './failures.js';
+import { safeText, type Failure } from './failures.js';
 
 export interface PluginErrorInfo {
   message: string;
@@ -65,15 +65,21 @@ export function zodIssues(issues: readonly core.$ZodIssue[], prefix: PropertyKey
   return issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
 }
 
-/** A plugin's load failure as the error `initialize()` rejects with. */
+/** what a failure message may hold once it has crossed (FailureSchema's bound) */
+const FAILURE_MESSAGE_MAX = 10_000;
+
+/**
+ * A plugin's load failure as the error `initialize()` rejects with. Its text is made safe again here, on the host:
+ * a worker's report is not trusted to have done it.
+ */
 export function toLoadError(pluginName: string, failure: Failure): PluginError {
-  return new PluginError({ message: `Plugin ${pluginName} failed to load: ${failure.message}`, plugin_name: pluginName, code: failure.code });
+  return new PluginError({ message: `Plugin ${pluginName} failed to load: ${safeText(failure.message, FAILURE_MESSAGE_MAX)}`, plugin_name: pluginName, code: failure.code });
 }
 
-/** The one conversion of any plugin failure into the error a caller sees, naming plugin and hook. */
+/** The one conversion of any plugin failure into the error a caller sees, naming plugin and hook (made safe, as above). */
 export function toPluginError(pluginName: string, hook: string, failure: Failure): PluginError {
   return new PluginError({
-    message: `Plugin ${pluginName} failed on ${hook}: ${failure.message}`,
+    message: `Plugin ${pluginName} failed on ${hook}: ${safeText(failure.message, FAILURE_MESSAGE_MAX)}`,
     plugin_name: pluginName,
     code: failure.code,
     ...(failure.details ? { details: failure.details } : {}),

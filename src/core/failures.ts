@@ -55,8 +55,12 @@ const MAX_MESSAGE = 1000;
  * included) escaped, so it cannot forge lines or send terminal escapes, and cut at `max` characters.
  */
 export function safeText(text: string, max = MAX_MESSAGE): string {
-  const cut = text.length > max ? `${text.slice(0, max)}... (${text.length - max} more characters)` : text;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return escapeControls(text.length > max ? `${text.slice(0, max)}... (${text.length - max} more characters)` : text);
+}
+
+/** C0 and C1 control characters (newlines, ESC, CSI), DEL and the JavaScript line separators, as visible escapes. */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /**

@@ -73,8 +73,9 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
 }
 
 /**
- * A plugin's result, parsed; its metadata and its copy of the global context are held to the payload limit too
- * (checked only when present: most plugins return neither), so no plugin can grow the caller's objects unbounded.
+ * A plugin's result, parsed; its metadata, its violation and its copy of the global context are held to the payload
+ * limit too (checked only when present: most plugins return none), so no plugin can grow the caller's objects, or
+ * hand the caller a violation, unbounded.
  */
 export function parseResult(raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
@@ -82,8 +83,8 @@ export function parseResult(raw: unknown, global: unknown, maxBytes: number): { 
     return { failure: failures.invalidResult(`invalid result: ${firstIssue(parsed.error.issues)}`) };
   }
   const result = normalizeResult(parsed.data);
-  for (const [what, value] of [['metadata', result.metadata], ['global context', global]] as const) {
-    if (value && typeof value === 'object' && Object.keys(value).length && jsonBytes(value) > maxBytes) {
+  for (const [what, value] of [['metadata', result.metadata], ['violation', result.violation], ['global context', global]] as const) {
+    if (value && typeof value === 'object' && Object.keys(value).length && jsonBytes(value, maxBytes) > maxBytes) {
       return { failure: failures.invalidResult(`invalid result: its ${what} is over the limit of ${maxBytes} bytes`) };
     }
   }

@@ -17,17 +17,42 @@ export interface PluginGrants {
 
 const cache = new Map<string, Promise<LoadedPlugin>>();
 
+/** What loading may take beyond the plugin's own timeout: the runtime's part (SES, its Compartment) on a busy machine. */
+export const LOAD_ALLOWANCE_MS = 2000;
+/** How long one plugin's `shutdown()` may take; the runners' own shutdown tasks allow a little more. */
+export const SHUTDOWN_PLUGIN_MS = 3000;
+
+/** How long loading a plugin (its module, its factory) may take before it fails. */
+export const loadDeadlineMs = (timeoutMs: number): number => timeoutMs + LOAD_ALLOWANCE_MS;
+
 /**
  * Loads each plugin once per thread with the given loader (plain `import()` here, or the sandbox's Compartment
  * loader, as the plugin's isolation level says); a failed load is remembered, so every task reports the same error.
+ * A module or factory that never settles fails at its deadline (the plugin's timeout plus LOAD_ALLOWANCE_MS), and a
+ * `shutdown()` that never settles is given up on, so neither `initialize()` nor `shutdown()` waits on a plugin.
  */
-export function loadPlugin(id: string, load: () => Promise<LoadedPlugin>): Promise<LoadedPlugin> {
+export function loadPlugin(id: string, timeoutMs: number, load: () => Promise<LoadedPlugin>): Promise<LoadedPlugin> {
   let loaded = cache.get(id);
   if (!loaded) {
-    loaded = load();
+    const deadline = loadDeadlineMs(timeoutMs);
+    loaded = withDeadline(load(), deadline, () => new FailureError(failures.loadFailed(
+      `did not finish loading within ${deadline / 1000} s (its module or factory never settled)`,
+    ))).then((plugin) => ({
+      ...plugin,
+      shutdown: () => withDeadline(plugin.shutdown(), SHUTDOWN_PLUGIN_MS, () => new Error(`shutdown() did not finish within ${SHUTDOWN_PLUGIN_MS / 1000} s`)),
+    }));
     cache.set(id, loaded);
   }
   return loaded;
+}
+
+function withDeadline<T>(pending: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    // kept referenced: whoever awaits this (initialize(), shutdown()) must get its answer, not a process that quits
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
 }
 
 export function forgetPlugin(id: string): void {

@@ -1,16 +1,114 @@
 /**
- * Plain data is what may cross from a plugin into a merge: null, booleans, finite numbers, strings, arrays and
- * plain objects, with no `__proto__` keys. Anything else (functions, class instances, Maps, symbols, cycles) is
- * an error naming the path, so nothing that crosses can carry code or a prototype into the host's objects.
+ * Plain data is what may cross from a plugin into a merge: null, booleans, finite numbers, strings, dense arrays and
+ * plain objects, with no `__proto__` keys. Anything else (functions, class instances, Maps, symbols, cycles, holes,
+ * arrays with extra properties) is an error naming the path, so nothing that crosses can carry code or a prototype
+ * into the host's objects.
+ *
+ * Every walk here is bounded by the value's real size, whatever its shape: an array's `length` is checked against
+ * the node budget before anything iterates it, a hole stops the walk where it is found (so a sparse or dictionary
+ * array with a huge length costs what its present elements cost), and a budget of nodes and characters (repeated
+ * references to one string are counted every time, as JSON and structured cloning would write them) bounds the
+ * rest. Only non-observable operations are used on the value: no `Array.prototype.map` (a plugin's
+ * `constructor[Symbol.species]` would pick the "copy"), no `toJSON`, no JSON.stringify of anything unchecked. A
+ * copy reads each property once; on the host, values only ever arrive by structured cloning, so there is nothing
+ * there for a read to run.
  */
 export class NotPlainDataError extends Error {}
 
-/** Deep enough for any real payload; a cycle also ends here, which spares a visited-set on the hot path. */
-const MAX_DEPTH = 200;
+export interface PlainLimits {
+  /** values visited (every array element, object property and scalar) */
+  maxNodes: number;
+  /** string and key characters, counted at every occurrence */
+  maxChars: number;
+  /** nesting; a cycle also ends here, which spares a visited-set on the hot path */
+  maxDepth: number;
+}
 
-/** Rebuilds a value as plain data (invoking any getters once, in the realm that owns them). */
-export function toPlainData(value: unknown, path = '$'): unknown {
-  return copy(value, path, 0);
+/**
+ * Far above any real payload, and low enough that the JSON of a checked value (at most 6 bytes per character plus
+ * a few per node) stays well under V8's longest string: JSON.stringify of a checked value can neither throw for its
+ * size nor reach V8's fatal path for oversized holey arrays.
+ */
+export const PLAIN_LIMITS: Readonly<PlainLimits> = Object.freeze({ maxNodes: 1_000_000, maxChars: 16 * 2 ** 20, maxDepth: 200 });
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const isArray = Array.isArray;
+const getProto = Object.getPrototypeOf;
+const keysOf = Object.keys;
+const OBJECT_PROTO = Object.prototype;
+
+/** One walk's budget and the path to where it is, formatted only when something is wrong. */
+class Walk {
+  nodes = 0;
+  chars = 0;
+  readonly path: Array<string | number> = [];
+  constructor(readonly root: string, readonly limits: PlainLimits) {}
+
+  fail(why: string): never {
+    let text = this.root;
+    for (const p of this.path) text += typeof p === 'number' ? `[${p}]` : `.${p}`;
+    throw new NotPlainDataError(`${text} ${why}`);
+  }
+
+  node(): void {
+    if (++this.nodes > this.limits.maxNodes) this.fail(`is over the limit of ${this.limits.maxNodes} values`);
+  }
+
+  text(length: number): void {
+    this.chars += length;
+    if (this.chars > this.limits.maxChars) this.fail(`is over the limit of ${this.limits.maxChars} characters of text`);
+  }
+
+  /** A scalar is accounted for and returns true; an object returns false (the caller walks it). */
+  scalar(value: unknown): boolean {
+    this.node();
+    switch (typeof value) {
+      case 'string':
+        this.text(value.length);
+        return true;
+      case 'boolean':
+      case 'undefined':
+        return true;
+      case 'number':
+        if (value - value !== 0) this.fail('is not a finite number');
+        return true;
+      case 'object':
+        if (value === null) return true;
+        if (this.path.length >= this.limits.maxDepth) this.fail(`is nested deeper than ${this.limits.maxDepth} (or is a cycle)`);
+        return false;
+      default:
+        return this.fail(`is a ${typeof value}, not plain data`);
+    }
+  }
+
+  /** An array's length, checked before anything iterates it. */
+  arrayLength(list: readonly unknown[]): number {
+    const length = list.length;
+    if (!Number.isSafeInteger(length) || length < 0) this.fail('has an invalid length');
+    if (length > this.limits.maxNodes - this.nodes) this.fail(`has a length of ${length}, over the limit of ${this.limits.maxNodes} values`);
+    return length;
+  }
+
+  element(list: readonly unknown[], i: number): unknown {
+    if (!hasOwn.call(list, i)) {
+      this.path.push(i);
+      this.fail('is a hole (sparse arrays are not plain data)');
+    }
+    return list[i];
+  }
+
+  objectKeys(obj: object): string[] {
+    const proto = getProto(obj);
+    if (proto !== OBJECT_PROTO && proto !== null) this.fail('is not a plain object');
+    const keys = keysOf(obj);
+    if (keys.length > this.limits.maxNodes - this.nodes) this.fail(`has ${keys.length} keys, over the limit of ${this.limits.maxNodes} values`);
+    return keys;
+  }
+}
+
+/** Rebuilds a value as plain data, reading each property once (a plugin's getters run then, in its own realm). */
+export function toPlainData(value: unknown, path = '$', limits: PlainLimits = PLAIN_LIMITS): unknown {
+  return copy(value, new Walk(path, limits));
 }
 
 /**
@@ -18,76 +116,174 @@ export function toPlainData(value: unknown, path = '$'): unknown {
  * arrived from a worker by structured cloning, so it has no getters) own `__proto__` keys are deleted; a
  * caller's own objects are only read.
  */
-export function assertPlainData(value: unknown, path = '$', stripProto = false): void {
-  check(value, path, 0, stripProto);
+export function assertPlainData(value: unknown, path = '$', stripProto = false, limits: PlainLimits = PLAIN_LIMITS): void {
+  check(value, new Walk(path, limits), stripProto);
 }
 
-function scalar(value: unknown, path: string): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-    case 'undefined':
-      return true;
-    case 'number':
-      if (!Number.isFinite(value)) throw new NotPlainDataError(`${path} is not a finite number`);
-      return true;
-    case 'object':
-      return value === null;
-    default:
-      throw new NotPlainDataError(`${path} is a ${typeof value}, not plain data`);
+function copy(value: unknown, walk: Walk): unknown {
+  if (walk.scalar(value)) return value;
+  const { path } = walk;
+  if (isArray(value)) {
+    const length = walk.arrayLength(value);
+    const out: unknown[] = [];
+    for (let i = 0; i < length; i++) {
+      const item = walk.element(value, i);
+      path.push(i);
+      const plain = copy(item, walk);
+      path.pop();
+      out.push(plain === undefined ? null : plain);
+    }
+    return out;
   }
-}
-
-function container(value: object, path: string, depth: number): 'array' | 'object' {
-  if (depth > MAX_DEPTH) throw new NotPlainDataError(`${path} is nested deeper than ${MAX_DEPTH} (or is a cycle)`);
-  if (Array.isArray(value)) return 'array';
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw new NotPlainDataError(`${path} is not a plain object`);
-  return 'object';
-}
-
-function copy(value: unknown, path: string, depth: number): unknown {
-  if (scalar(value, path)) return value;
   const obj = value as Record<string, unknown>;
-  if (container(obj, path, depth) === 'array') {
-    return (obj as unknown as unknown[]).map((item, i) => copy(item, `${path}[${i}]`, depth + 1) ?? null);
-  }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(obj)) {
+  for (const key of walk.objectKeys(obj)) {
+    walk.text(key.length);
     if (key === '__proto__') continue;
-    const item = copy(obj[key], path + '.' + key, depth + 1);
+    path.push(key);
+    const item = copy(obj[key], walk);
+    path.pop();
     if (item !== undefined) out[key] = item;
   }
   return out;
 }
 
-function check(value: unknown, path: string, depth: number, strip: boolean): void {
-  if (scalar(value, path)) return;
-  const obj = value as Record<string, unknown>;
-  if (container(obj, path, depth) === 'array') {
-    const list = obj as unknown as unknown[];
-    for (let i = 0; i < list.length; i++) check(list[i], path, depth + 1, strip);
+function check(value: unknown, walk: Walk, strip: boolean): void {
+  if (walk.scalar(value)) return;
+  const { path } = walk;
+  if (isArray(value)) {
+    const length = walk.arrayLength(value);
+    for (let i = 0; i < length; i++) {
+      const item = walk.element(value, i);
+      path.push(i);
+      check(item, walk, strip);
+      path.pop();
+    }
+    // Own properties beside the elements survive structured cloning, and the host's code would find them where it
+    // expects Array.prototype's methods.
+    if (keysOf(value).length !== length) walk.fail('is an array with properties beside its elements');
     return;
   }
-  for (const key of Object.keys(obj)) {
-    if (key === '__proto__' && strip) delete obj[key];
-    else check(obj[key], path, depth + 1, strip);
+  const obj = value as Record<string, unknown>;
+  for (const key of walk.objectKeys(obj)) {
+    walk.text(key.length);
+    if (key === '__proto__' && strip) {
+      delete obj[key];
+      continue;
+    }
+    path.push(key);
+    check(obj[key], walk, strip);
+    path.pop();
   }
 }
 
-/** Structural equality of two plain-data values (key order ignored). */
+/** Structural equality of two plain-data values (key order ignored); index loops only, nothing looked up on them. */
 export function plainEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => plainEqual(item, b[i]));
+  if (isArray(a)) {
+    if (!isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!plainEqual(a[i], b[i])) return false;
+    return true;
   }
-  if (Array.isArray(b)) return false;
-  const ak = Object.keys(a);
-  if (ak.length !== Object.keys(b).length) return false;
-  return ak.every((k) => Object.hasOwn(b, k) && plainEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  if (isArray(b)) return false;
+  const ak = keysOf(a);
+  if (ak.length !== keysOf(b).length) return false;
+  for (const k of ak) {
+    if (!hasOwn.call(b, k) || !plainEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
-export function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+/**
+ * UTF-8 bytes of the value's JSON, exactly as `Buffer.byteLength(JSON.stringify(value))` would count them, without
+ * writing any JSON: the value is checked as plain data on the way (NotPlainDataError otherwise), and the walk stops
+ * as soon as the count passes `limit`, returning a number over it. So measuring costs no more than the limit (and
+ * the value's real size), whatever references and shapes the value holds.
+ */
+export function jsonBytes(value: unknown, limit = Infinity): number {
+  const walk = new Meter(limit);
+  try {
+    measure(value, walk);
+  } catch (err) {
+    if (err !== OVER) throw err;
+  }
+  return walk.size;
+}
+
+const OVER = Symbol('over the limit');
+
+class Meter extends Walk {
+  size = 0;
+  constructor(readonly limit: number) {
+    super('$', PLAIN_LIMITS);
+  }
+
+  add(bytes: number): void {
+    this.size += bytes;
+    if (this.size > this.limit) throw OVER;
+  }
+}
+
+function measure(value: unknown, walk: Meter): void {
+  if (walk.scalar(value)) {
+    if (typeof value === 'string') {
+      // a string longer than what is left is over whatever its escapes: no need to scan it
+      if (value.length + 2 > walk.limit - walk.size) walk.add(value.length + 2);
+      walk.add(stringBytes(value));
+    } else if (typeof value === 'number') walk.add(String(value).length);
+    else if (value !== undefined) walk.add(value === null || value === true ? 4 : 5);
+    return;
+  }
+  const { path } = walk;
+  if (isArray(value)) {
+    const length = walk.arrayLength(value);
+    walk.add(length > 0 ? length + 1 : 2);
+    for (let i = 0; i < length; i++) {
+      const item = walk.element(value, i);
+      path.push(i);
+      if (item === undefined) walk.add(4);
+      else measure(item, walk);
+      path.pop();
+    }
+    if (keysOf(value).length !== length) walk.fail('is an array with properties beside its elements');
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  walk.add(2);
+  let members = 0;
+  for (const key of walk.objectKeys(obj)) {
+    walk.text(key.length);
+    const item = obj[key];
+    path.push(key);
+    if (item === undefined) walk.scalar(item);
+    else {
+      // `"key":`, and the comma before every member but the first (JSON leaves out undefined members)
+      walk.add(stringBytes(key) + 1 + (members++ ? 1 : 0));
+      measure(item, walk);
+    }
+    path.pop();
+  }
+}
+
+/** Printable ASCII other than `"` and `\`: one byte each in JSON. */
+const PLAIN_ASCII = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
+
+/** The UTF-8 length of a string's JSON, quotes included (JSON.stringify's escapes; lone surrogates as \\uXXXX). */
+function stringBytes(text: string): number {
+  if (PLAIN_ASCII.test(text)) return text.length + 2;
+  let n = 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) n += 2;
+    else if (c < 0x20) n += 6;
+    else if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else if (c >= 0xd800 && c < 0xe000) n += 6;
+    else n += 3;
+  }
+  return n;
 }

@@ -67,7 +67,7 @@ export function applyModification(
   if (!parsed.success) {
     return { payload: current, accepted: false, rejected: `modified payload does not parse: ${firstIssue(parsed.error.issues)}` };
   }
-  const size = jsonBytes(parsed.data);
+  const size = jsonBytes(parsed.data, maxPayloadBytes);
   if (size > maxPayloadBytes) {
     return { payload: current, accepted: false, rejected: `modified payload is ${size} bytes, over the limit of ${maxPayloadBytes}` };
   }

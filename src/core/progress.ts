@@ -29,7 +29,8 @@ export class ProgressWriter {
 
   /**
    * Logs an outcome (plain data, so JSON is exact and cheaper than v8.serialize) for recovery; false when it does
-   * not fit, and the run must end after this plugin.
+   * not fit, and the run must end after this plugin. JSON.stringify is safe here: every plugin value in an outcome
+   * is a copy made by toPlainData, bounded by plain.ts's budget, and the rest is the runtime's own bounded text.
    */
   finished(outcome: unknown): boolean {
     const used = Atomics.load(this.ints, 2);
@@ -74,15 +75,24 @@ export function readProgress(buffer: SharedArrayBuffer): ProgressSnapshot {
   return { running, startedAt: new Float64Array(buffer, 16, 1)[0]! };
 }
 
-/** The outcomes the worker logged, in order; raw data, to be parsed by the caller. */
+/**
+ * The outcomes the worker logged, in order; raw data, to be parsed by the caller. The worker is not trusted to have
+ * written the record well (a `worker` plugin can reach the buffer): reading stops at the first record that does not
+ * fit the buffer or is not JSON, and the caller counts the rest as lost.
+ */
 export function readLoggedOutcomes(buffer: SharedArrayBuffer): unknown[] {
   const count = Atomics.load(new Int32Array(buffer, 0, 3), 1);
   const out: unknown[] = [];
   const view = new DataView(buffer);
   let offset = HEADER;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && offset + 4 <= buffer.byteLength; i++) {
     const length = view.getUint32(offset, true);
-    out.push(JSON.parse(Buffer.from(buffer, offset + 4, length).toString('utf8')));
+    if (offset + 4 + length > buffer.byteLength) break;
+    try {
+      out.push(JSON.parse(Buffer.from(buffer, offset + 4, length).toString('utf8')));
+    } catch {
+      break;
+    }
     offset += 4 + length;
   }
   return out;

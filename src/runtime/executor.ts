@@ -223,8 +223,9 @@ function contextKey(global: GlobalContext, plugin: RegisteredPlugin): string {
   return `${global.request_id}${plugin.id}`;
 }
 
+/** The error for a block; the violation's text is the plugin's, so it is cut and its control characters escaped. */
 export function violationError(hook: string, pluginName: string, v: PluginViolation | null): PluginViolationError {
-  const what = v ? `${v.code} - ${v.reason} (${v.description})` : 'no violation given';
+  const what = v ? `${safeText(v.code, 200)} - ${safeText(v.reason)} (${safeText(v.description)})` : 'no violation given';
   return new PluginViolationError(`${hook} blocked by plugin ${pluginName}: ${what}`, v);
 }
 

@@ -18,7 +18,7 @@ export class InlineRunner implements Runner {
 
   private open(id: string) {
     const def = this.definitions.get(id)!;
-    return loadPlugin(id, () => importPlugin(def, { store: this.store.forPlugin(def.name) }));
+    return loadPlugin(id, def.timeoutMs, () => importPlugin(def, { store: this.store.forPlugin(def.name) }));
   }
 
   async load(ids: string[]) {
@@ -43,13 +43,13 @@ export class InlineRunner implements Runner {
 
   async shutdownPlugins(): Promise<string[]> {
     const problems: string[] = [];
-    for (const def of this.definitions.values()) {
+    await Promise.all([...this.definitions.values()].map(async (def) => {
       try {
         await (await this.open(def.id)).shutdown();
       } catch (err) {
         problems.push(`${def.name}: ${(err as Error)?.message ?? err}`);
       }
-    }
+    }));
     return problems;
   }
 

@@ -7,7 +7,8 @@ import { modeRules } from '../core/modes.js';
 import { jsonBytes } from '../core/plain-data.js';
 import { logConsole, parseOutcome } from './outcomes.js';
 import type { RegisteredPlugin } from './registry.js';
-import type { PluginContext, PluginResult } from '../core/schemas.js';
+import type { JsonObject, PluginContext, PluginResult } from '../core/schemas.js';
+import { mergeMetadata } from '../core/policies.js';
 import { parseResult } from '../core/fold.js';
 
 export interface SingleOptions {
@@ -53,6 +54,10 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     return passResult();
   }
   const result = checked.result;
+  // keys starting with `_` belong to the runtime, on this entry point as in a chain's merge
+  const metadata: JsonObject = {};
+  mergeMetadata(metadata, result.metadata);
+  result.metadata = metadata;
   if (result.violation) result.violation = { ...result.violation, plugin_name: name };
   if (!result.continue_processing && options.violationsAsExceptions && modeRules(plugin.mode, plugin.onError, false).mayBlock) {
     throw violationError(hookName, name, result.violation);
@@ -71,7 +76,7 @@ function checkResult(hookName: string, raw: unknown, maxBytes: number): { result
     if (!check.success) {
       return { failure: failures.invalidResult(`modified_payload does not parse: ${firstIssue(check.error.issues)}`) };
     }
-    if (jsonBytes(check.data) > maxBytes) {
+    if (jsonBytes(check.data, maxBytes) > maxBytes) {
       return { failure: failures.invalidResult(`modified_payload is over the limit of ${maxBytes} bytes`) };
     }
     result.modified_payload = check.data;

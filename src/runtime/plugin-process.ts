@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { failures, type Failure } from '../core/failures.js';
+import { failures, safeText, type Failure } from '../core/failures.js';
 import type { Logger } from './observability.js';
 import type { FromChild, ProcessTask, ToChild } from '../core/process-protocol.js';
 import type { PoolData } from '../core/protocol.js';
@@ -161,7 +161,7 @@ export class PluginProcess {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     const aborted = exit.signal === 'SIGABRT' || exit.signal === 'SIGTRAP';
     const fatal = aborted && /^.*(out of memory|heap limit|allocation failed|invalid size error|invalid array length).*$/im.exec(this.tail);
-    if (fatal) return failures.outOfMemory(`plugin process ran out of memory (${fatal[0].trim().slice(0, 200)})`);
+    if (fatal) return failures.outOfMemory(`plugin process ran out of memory (${safeText(fatal[0].trim(), 200)})`);
     return failures.workerExited(`plugin process ${how}`);
   }
 
@@ -180,7 +180,8 @@ export class PluginProcess {
 
   private log(level: 'info' | 'warn', line: string): void {
     if (!line.trim() || ++this.lines > LINES_PER_TASK) return;
-    const text = this.lines === LINES_PER_TASK ? '(further output of this task dropped)' : line.slice(0, MAX_LINE);
+    // the child's output is the plugin's (or V8's, quoting it): escaped, so it cannot forge lines or steer a terminal
+    const text = this.lines === LINES_PER_TASK ? '(further output of this task dropped)' : safeText(line, MAX_LINE);
     this.options.logger[level](`[plugin process ${this.child.pid}] ${text}`);
   }
 }

@@ -7,10 +7,13 @@ import type { PluginSettings } from './config.js';
 import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../core/progress.js';
 import type { LoadReply, PoolData, ShutdownTask } from '../core/protocol.js';
 import { LoadReplySchema } from '../core/protocol.js';
+import { loadDeadlineMs } from '../core/loader.js';
 
 const WORKER_FILE = new URL('../sandbox/thread-entry.cjs', import.meta.url).href;
 /** how long a run handed to a worker may wait to start before that worker counts as stuck (booting ones included) */
 const STALL_MS = 5000;
+/** what a load task may wait for a worker to boot (SES included) on a busy machine, beyond the plugins' deadlines */
+const LOAD_BOOT_MS = 10_000;
 
 /**
  * Runs segments on a Piscina pool, one task per segment. Each task carries a shared progress record; one timer per
@@ -22,7 +25,7 @@ export class PoolRunner implements Runner {
   private readonly buffers = new ProgressBuffers();
   private readonly memory: MemoryWatch;
 
-  constructor(data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger, readonly batches: boolean) {
+  constructor(private readonly data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger, readonly batches: boolean) {
     this.memory = new MemoryWatch(settings.worker_rss_growth_mb * 2 ** 20, (grew) => this.recycleIdle(grew));
     this.pool = new Piscina({
       filename: WORKER_FILE,
@@ -46,11 +49,21 @@ export class PoolRunner implements Runner {
     this.pool.on('error', (err: unknown) => this.logger.warn(`worker error outside a task: ${toFailure(err).message}`));
   }
 
+  /**
+   * Each plugin's load has its own deadline in the worker (loader.ts); this one stops a worker that a plugin's
+   * module or factory keeps busy (a loop), so that initialize() fails instead of hanging. Which of the plugins did
+   * it is unknown then, so the failure names them all.
+   */
   async load(ids: string[]): Promise<LoadReply> {
+    const plugins = ids.map((id) => this.data.plugins.find((p) => p.id === id));
+    const ms = plugins.reduce((sum, p) => sum + loadDeadlineMs(p?.timeoutMs ?? 0), LOAD_BOOT_MS);
+    const signal = AbortSignal.timeout(ms);
     try {
-      return LoadReplySchema.parse(await this.pool.run({ op: 'load', ids }));
+      return LoadReplySchema.parse(await this.pool.run({ op: 'load', ids }, { signal }));
     } catch (err) {
-      const failure = toFailure(err, 'LOAD_FAILED');
+      const failure: Failure = signal.aborted
+        ? failures.loadFailed(`loading did not finish within ${ms / 1000} s (a module or factory of: ${plugins.map((p) => p?.name).join(', ')})`)
+        : toFailure(err, 'LOAD_FAILED');
       return ids.map((id) => ({ id, failure }));
     }
   }

@@ -7,12 +7,15 @@ import { clock } from '../core/progress.js';
 import type { ProcessTask } from '../core/process-protocol.js';
 import type { StoreReply } from '../core/store-protocol.js';
 import { LoadReplySchema, type LoadReply, type PoolData } from '../core/protocol.js';
+import { loadDeadlineMs } from '../core/loader.js';
 
 /** How often a busy process's resident memory is read; a bomb can outgrow its limit by what it allocates in this. */
 const WATCH_INTERVAL_MS = 10;
 /** An idle process is read every this many intervals: nothing of a plugin should run there, but it is checked. */
 const IDLE_EVERY = 10;
 const SHUTDOWN_TIMEOUT_MS = 5000;
+/** what a load task may take beyond the sum of its plugins' load deadlines */
+const LOAD_MARGIN_MS = 2000;
 /** After SIGKILL, how long close() waits for a process to be reaped before it stops waiting. */
 const REAP_TIMEOUT_MS = 2000;
 
@@ -56,7 +59,8 @@ export class ProcessRunner implements Runner {
 
   /** Loads in every process, so each is warm; a plugin fails to load if it fails in any of them. */
   async load(ids: string[]): Promise<LoadReply> {
-    const timeoutMs = ids.reduce((sum, id) => sum + (this.data.plugins.find((p) => p.id === id)?.timeoutMs ?? 0), 0);
+    // beyond each plugin's own load deadline in the process (loader.ts), so a factory that never settles is named
+    const timeoutMs = ids.reduce((sum, id) => sum + loadDeadlineMs(this.data.plugins.find((p) => p.id === id)?.timeoutMs ?? 0), LOAD_MARGIN_MS);
     const replies = await Promise.all(this.slots.map((_, slot) => this.submit({ op: 'load', ids }, timeoutMs, slot)));
     const parsed = replies.map((reply) => (reply.ok ? LoadReplySchema.safeParse(reply.value) : null));
     return ids.map((id, k) => {

@@ -1,8 +1,10 @@
 /**
- * The `console` every sandboxed plugin gets: it formats arguments itself (never `util.inspect`, whose custom-inspect
- * hook hands the plugin host functions), escapes control characters so a plugin cannot forge other log lines or send
+ * The `console` every sandboxed plugin gets: it formats arguments itself, within its remaining budget
+ * (console-format.ts: never `util.inspect` nor JSON.stringify of the plugin's values), escapes control characters so a plugin cannot forge other log lines or send
  * terminal escapes, and stops after a per-invocation budget with one "dropped" line.
  */
+import { formatArgs } from './console-format.js';
+
 export type ConsoleLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Set per invocation by the caller; the console's budget is per sink object. */
@@ -56,7 +58,7 @@ export function makeBoundedConsole(sink: () => ConsoleSink, limits: ConsoleLimit
     }
     try {
       if (budget.lines < limits.maxLines && budget.bytes < limits.maxBytes) {
-        target.write(level, fitToBudget(formatLine(args), budget, limits));
+        target.write(level, fitToBudget(formatLine(args, limits.maxBytes - budget.bytes), budget, limits));
       } else if (!budget.dropNoted) {
         budget.dropNoted = true;
         target.write('warn', `... further console output dropped (limit ${limits.maxLines} lines / ${limits.maxBytes} bytes per invocation)`);
@@ -90,32 +92,9 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return buf.toString('utf8').replace(/\uFFFD$/, '');
 }
 
-function formatLine(args: unknown[]): string {
-  return args.map((arg) => (typeof arg === 'string' ? arg : formatValue(arg))).map(escapeControls).join(' ');
-}
-
-/** Plugin code may run here (getters, toJSON): that is the plugin's own code on its own stack, so it is only guarded. */
-function formatValue(value: unknown): string {
-  try {
-    switch (typeof value) {
-      case 'string':
-        return value;
-      case 'bigint':
-        return `${value}n`;
-      case 'symbol':
-        return value.toString();
-      case 'function':
-        return `[Function ${typeof value.name === 'string' && value.name ? value.name : '(anonymous)'}]`;
-      case 'object':
-        if (value === null) return 'null';
-        if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
-        return JSON.stringify(value) ?? String(value);
-      default:
-        return String(value);
-    }
-  } catch {
-    return '[unprintable value]';
-  }
+/** One console call as one line: formatted within the room left (see console-format.ts), control characters escaped. */
+function formatLine(args: readonly unknown[], maxChars: number): string {
+  return escapeControls(formatArgs(args, maxChars));
 }
 
 function escapeControls(text: string): string {

@@ -1,5 +1,6 @@
 /**
- * The globals a sandboxed plugin's compartment gets beyond SES's safe language globals: `console` always, and
+ * The globals a sandboxed plugin's compartment gets beyond SES's safe language globals (whose text codecs are
+ * Cordon's own: text-codec.ts): `console` always, and
  * `fetch`, `env`, the clock and randomness only when its entry grants them. Every value is hardened and built here
  * from closures or from SES's own hardened intrinsics; no Node object is handed over.
  */
@@ -13,6 +14,8 @@ export type SandboxCapabilities = Partial<Omit<Capabilities, 'store'>>;
 import { DEFAULT_CONSOLE_LIMITS, makeBoundedConsole, type ConsoleLimits } from './capabilities-console.js';
 import { DEFAULT_FETCH_LIMITS, makeFetch, normalizeOrigins, type FetchLimits } from './fetch-capability.js';
 import type { Lifetime } from './grant-scope.js';
+import { toFailure } from '../core/failures.js';
+import { toPlainData } from '../core/plain-data.js';
 
 export interface SandboxLimits {
   console: ConsoleLimits;
@@ -114,18 +117,33 @@ function reservedGlobals(): Set<string> {
 /**
  * Hands over only the object's function-valued own properties, each behind a fresh wrapper called without a
  * receiver, so the plugin never holds the caller's functions or object (whose properties and prototype are not
- * hardened). What those functions return reaches the plugin as is: plain data, or promises of it. With a lifetime,
- * every one of them lives only as long as the plugin's invocation, like fetch (its answer is then a promise).
+ * hardened). What they return reaches the plugin as a plain copy (resolved values of promises too), and what they
+ * throw as a fresh Error carrying only the message: an error class of the worker's own (say NotPlainDataError)
+ * has a prototype lockdown never froze, which every plugin given the object could write to. With a lifetime, every
+ * one of them lives only as long as the plugin's invocation, like fetch (its answer is then a promise).
  */
 function wrapHostObject(object: object, lifetime: Lifetime | undefined): object {
   const wrapped: Record<string, (...args: unknown[]) => unknown> = {};
   for (const key of Object.keys(object)) {
     const fn = (object as Record<string, unknown>)[key];
     if (typeof fn !== 'function') continue;
-    wrapped[key] = lifetime ? (...args: unknown[]) => lifetime.call(() => Reflect.apply(fn, undefined, args) as unknown)
-      : (...args: unknown[]) => Reflect.apply(fn, undefined, args) as unknown;
+    const call = (...args: unknown[]): unknown => {
+      let result: unknown;
+      try {
+        result = Reflect.apply(fn, undefined, args);
+      } catch (err) {
+        throw plainError(err);
+      }
+      if (result instanceof Promise) return result.then(toPlainData, (err: unknown) => Promise.reject(plainError(err)));
+      return toPlainData(result);
+    };
+    wrapped[key] = lifetime ? (...args: unknown[]) => lifetime.call(() => call(...args)) : call;
   }
   return harden(wrapped);
+}
+
+function plainError(err: unknown): Error {
+  return new Error(toFailure(err).message);
 }
 
 /** Only names both granted and resolved by the host; anything else the host resolved by mistake stays out. */

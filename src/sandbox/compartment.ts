@@ -9,6 +9,8 @@ import type { CompiledModuleRecord } from '../core/self-contained.js';
 import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxCapabilities, type SandboxLimits } from './capabilities.js';
 import type { ConsoleLevel, ConsoleSink } from './capabilities-console.js';
 import type { Lifetime } from './grant-scope.js';
+import { installTextCodecs } from './text-codec.js';
+
 
 export interface SandboxedPluginDef {
   /** plugin name, for error messages and console tags */
@@ -56,6 +58,7 @@ let powers: RealmPowers | undefined;
 /** Locks the worker's realm down once; later calls do nothing. */
 export function hardenWorkerRealm(): void {
   if (powers) return;
+  const codecs = installTextCodecs();
   lockdown({
     // Errors' stacks are hidden from code (`err.stack` is ''), and V8's stack API (prepareStackTrace,
     // captureStackTrace) cannot be used to reach the frames' functions: both are known ways out of `node:vm`.
@@ -98,6 +101,10 @@ export function hardenWorkerRealm(): void {
   powers = Object.freeze({ Date: globalThis.Date, Math: globalThis.Math });
   if (!Object.isFrozen(powers.Date) || !Object.isFrozen(powers.Math)) {
     throw new Error('hardenWorkerRealm: the worker realm was changed before lockdown (Date or Math is not hardened)');
+  }
+  const bare = new Compartment({ __options__: true }).globalThis as Record<string, unknown>;
+  if (bare.TextDecoder !== codecs.TextDecoder || bare.TextEncoder !== codecs.TextEncoder || !Object.isFrozen(codecs.TextDecoder)) {
+    throw new Error("hardenWorkerRealm: compartments did not get Cordon's text codecs in place of Node's");
   }
 }
 

@@ -1,4 +1,4 @@
-import { FailureError, failureOf, failures } from '../core/failures.js';
+import { FailureError, failureOf, failures, toFailure } from '../core/failures.js';
 import { runChain, stepPlugin } from '../core/chain.js';
 import { importPlugin, loadedPlugins, loadPlugin, type LoadedPlugin } from '../core/loader.js';
 import { ISOLATION_LEVELS } from '../core/isolation.js';
@@ -27,7 +27,7 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
     if (!def) return Promise.reject(new FailureError(failures.unknownPlugin(`no plugin with id ${id} in this pool`)));
     const lifetime = scopes.lifetimeOf(id);
     const grants = { store: store.forPlugin(def.name, lifetime) };
-    loading = scopes.within(id, () => loadPlugin(id, () => (ISOLATION_LEVELS[def.isolation].compartment
+    loading = scopes.within(id, () => loadPlugin(id, def.timeoutMs, () => (ISOLATION_LEVELS[def.isolation].compartment
       ? loadInCompartment(def, grants.store, consoles.sinkFor(id), lifetime)
       : importPlugin(def, grants))));
     opened.set(id, loading);
@@ -86,13 +86,14 @@ async function shutdown(task: ShutdownTask, scopes: GrantScopes): Promise<string
   Atomics.add(arrived, 0, 1);
   const deadline = Date.now() + 1000;
   while (Atomics.load(arrived, 0) < task.workers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  // all at once, each bounded by the loader: one plugin's slow shutdown does not cost the others theirs
   const problems: string[] = [];
-  for (const [id, loading] of loadedPlugins()) {
+  await Promise.all([...loadedPlugins()].map(async ([id, loading]) => {
     try {
       await scopes.within(id, async () => (await loading).shutdown());
     } catch (err) {
-      problems.push((err as Error)?.message ?? String(err));
+      problems.push(toFailure(err).message);
     }
-  }
+  }));
   return problems;
 }

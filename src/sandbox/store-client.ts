@@ -2,8 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { StoreCapability, StoreReply } from '../core/store-protocol.js';
 import type { Lifetime } from './grant-scope.js';
+import { jsonBytes, toPlainData } from '../core/plain-data.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
+
+/** The host's limit on a stored value (core/store-protocol.ts), applied here too: a value over it is never cloned to the host. */
+const VALUE_MAX_BYTES = 64 * 1024;
+const VALUE_LIMITS = { maxNodes: VALUE_MAX_BYTES, maxChars: VALUE_MAX_BYTES, maxDepth: 200 };
+
+/**
+ * What is sent is a plain copy, made within a budget the size of the limit (so a value of many references to one
+ * large string, or a huge sparse array, costs no more than the limit) and measured before it is sent.
+ */
+function storable(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const copy = toPlainData(value, 'value', VALUE_LIMITS);
+  if (jsonBytes(copy, VALUE_MAX_BYTES) > VALUE_MAX_BYTES) throw new Error(`store: a stored value is JSON of at most ${VALUE_MAX_BYTES} bytes`);
+  return copy;
+}
 
 /** A worker's client of the host's StoreServer, over the manager's BroadcastChannel. */
 export class StoreClient {
@@ -24,7 +40,7 @@ export class StoreClient {
     return {
       incr: (key, ttlMs, by) => call('incr', key, { ttl_ms: ttlMs, by }) as Promise<number>,
       get: (key) => call('get', key, {}),
-      set: async (key, value, ttlMs) => void (await call('set', key, { value, ttl_ms: ttlMs })),
+      set: async (key, value, ttlMs) => void (await call('set', key, { value: storable(value), ttl_ms: ttlMs })),
       delete: async (key) => void (await call('delete', key, {})),
     };
   }

@@ -64,3 +64,17 @@ test('cordon --verbose adds the stack trace', async () => {
   assert.match(stderr, /^cordon: Invalid tool_pre_invoke payload/);
   assert.match(stderr, /\n\s+at /);
 });
+
+test("a plugin's control characters reach neither the terminal through `cordon invoke` nor through `cordon run`", async () => {
+  const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+  const invoked = await cordon(['invoke', `${FIXTURES}/escaper.yaml`, 'tool_pre_invoke', '-'], { input: '{"name": "t", "args": {}}' });
+  assert.equal(invoked.code, 1, invoked.stderr);
+  assert.doesNotMatch(invoked.stdout, raw);
+  assert.doesNotMatch(invoked.stderr, raw);
+  assert.equal(JSON.parse(invoked.stdout).result.violation.reason, 'r\u001b[2J\nforged line', 'the JSON still holds the data');
+  assert.match(invoked.stderr, /^cordon: tool_pre_invoke blocked by plugin escaper: ESC\\u000d - r\\u001b\[2J\\nforged line/);
+  const ran = await cordon(['run', `${FIXTURES}/escaper.yaml`]);
+  assert.match(ran.stdout, /blocked/, ran.stdout);
+  assert.doesNotMatch(ran.stdout, raw);
+  assert.doesNotMatch(ran.stderr, raw);
+});

@@ -13,6 +13,9 @@ import { CHAIN_ATTEMPTS } from './attempts-chain.js';
 import { LIFETIME_ATTEMPTS, RUNAWAY_ATTEMPTS, VICTIM, lateConsoleVictim, slowVictim } from './attempts-lifetime.js';
 import { RESULT_ATTEMPTS } from './attempts-results.js';
 import { GRANT_ATTEMPTS, LEFTOVER_VICTIM } from './attempts-grants.js';
+import { REACH_ATTEMPTS } from './attempts-reach.js';
+import { SHAPE_ATTEMPTS } from './attempts-shapes.js';
+import { LIMIT_ATTEMPTS } from './attempts-limits.js';
 import { assertContained, assertNoEffects, openGroup, type Group } from './escape-group.js';
 import { bodyModule, entriesFor, fromBoundarySuite, writePlugin, type Observation } from './escape-modules.js';
 import { effects, hostSnapshot, impurities, openWorld, secretLeaks, type HostSnapshot, type World } from './escape-world.js';
@@ -21,7 +24,7 @@ import { effects, hostSnapshot, impurities, openWorld, secretLeaks, type HostSna
 const BOUNDARY = fromBoundarySuite([...AMBIENT_ATTEMPTS, ...STACK_ATTEMPTS, ...ENDOWMENT_ATTEMPTS.filter((a) => !a.hostCounter),
   ...PROTOTYPE_ATTEMPTS, ...NEIGHBOUR_ATTEMPTS]);
 const REFUSED = fromBoundarySuite(SOURCE_ATTEMPTS);
-const MAIN = [...BOUNDARY, ...RESULT_ATTEMPTS, ...CHAIN_ATTEMPTS, ...LIFETIME_ATTEMPTS, ...GRANT_ATTEMPTS];
+const MAIN = [...BOUNDARY, ...RESULT_ATTEMPTS, ...CHAIN_ATTEMPTS, ...LIFETIME_ATTEMPTS, ...GRANT_ATTEMPTS, ...REACH_ATTEMPTS, ...SHAPE_ATTEMPTS, ...LIMIT_ATTEMPTS];
 /** what a stop and its recovery may add to a timeout on a busy 2-core machine (a worker boot included) */
 const RECOVERY_MS = 3000;
 

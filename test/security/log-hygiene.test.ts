@@ -32,3 +32,22 @@ test('plugin text reaches the logger and errors bounded and escaped: no forged l
     await manager.shutdown();
   }
 });
+
+test("a plugin process's crash output reaches the logger with its control characters escaped", async () => {
+  const lines: string[] = [];
+  const log = (message: string) => void lines.push(message);
+  const stray = fileURLToPath(new URL('../../../test/fixtures/escapes/stray-stderr.js', import.meta.url));
+  const manager = new PluginManager({
+    plugin_settings: { processes: 1 },
+    plugins: [{ name: 'stray', kind: stray, hooks: ['tool_pre_invoke'], isolation: 'process', mode: 'enforce_ignore_error' }],
+  }, { logger: { debug: log, info: log, warn: log, error: log } });
+  await manager.initialize();
+  try {
+    await manager.invokeHook('tool_pre_invoke', { name: 'a', args: {} }, { request_id: 'a' }).catch(() => {});
+    for (let i = 0; i < 100 && !lines.some((l) => l.includes('stray')); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(lines.some((l) => l.includes('stray')), `the crash output never reached the logger: ${lines.join(' / ')}`);
+    for (const line of lines) assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]/, `a raw control character: ${JSON.stringify(line)}`);
+  } finally {
+    await manager.shutdown();
+  }
+});
