@@ -14,7 +14,7 @@ export interface StoreCapability {
   delete(key: string): Promise<void>;
 }
 
-const STORE_VALUE_MAX_BYTES = 64 * 1024;
+export const STORE_VALUE_MAX_BYTES = 64 * 1024;
 
 function fitsStore(value: unknown): boolean {
   try {

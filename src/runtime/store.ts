@@ -62,6 +62,12 @@ export class MemoryStore implements Store {
 
 const storeKey = (plugin: string, key: string) => `${plugin}\u0000${key}`;
 
+/** The plugin's name and its own key back from a key this layer built (a backend such as Redis lays them out its own way). */
+export function splitStoreKey(key: string): { plugin: string; own: string } {
+  const at = key.indexOf('\u0000');
+  return at < 0 ? { plugin: '', own: key } : { plugin: key.slice(0, at), own: key.slice(at + 1) };
+}
+
 /** The store as an inline plugin on the host sees it, namespaced like a worker's requests. */
 export function storeFor(store: Store, plugin: string): StoreCapability {
   return {
