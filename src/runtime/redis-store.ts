@@ -110,7 +110,8 @@ export class RedisStore implements Store {
       reply = await this.command(['EVALSHA', this.sha!, ...args]);
     } catch (err) {
       // the script cache is gone (a restarted or flushed server): send the script itself once, which caches it again
-      if (!String((err as Error).message).startsWith('NOSCRIPT')) throw err;
+      const cause = (err as Error).cause;
+      if (!(cause instanceof this.ErrorReply && cause.message.startsWith('NOSCRIPT'))) throw err;
       reply = await this.command(['EVAL', INCR_SCRIPT, ...args]);
     }
     const value = Number(reply);
@@ -168,7 +169,7 @@ export class RedisStore implements Store {
     try {
       return await this.bounded(this.client.sendCommand(args));
     } catch (err) {
-      if (err instanceof this.ErrorReply) throw new Error(`store: Redis: ${(err as Error).message}`);
+      if (err instanceof this.ErrorReply) throw new Error(`store: Redis: ${err.message}`, { cause: err });
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`Redis at ${this.where} did not answer: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
