@@ -92,7 +92,9 @@ export class RedisStore implements Store {
       timer = setTimeout(() => reject(new StoreUnavailableError(`cannot reach Redis at ${where} within ${options.connectTimeoutMs} ms (plugin_settings.store.connect_timeout_ms)`)), options.connectTimeoutMs);
     });
     try {
-      await Promise.race([client.connect(), deadline]);
+      const connecting = client.connect();
+      connecting.catch(() => {}); // settles after destroy() when the deadline won: not an unhandled rejection
+      await Promise.race([connecting, deadline]);
       store.sha = String(await store.command(['SCRIPT', 'LOAD', INCR_SCRIPT]));
     } catch (err) {
       client.destroy();
