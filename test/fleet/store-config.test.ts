@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, PluginManager, StoreUnavailableError } from '../../src/index.js';
+import { ConfigError, loadConfig, PluginManager, RedisStore, StoreUnavailableError } from '../../src/index.js';
 import { fixture, runNode } from '../helpers.js';
 import { cleanPrefix, freePort, MACHINE_REDIS, testPrefix } from './redis.js';
 
@@ -15,6 +15,36 @@ test('plugin_settings.store: memory by default; redis with defaults filled in', 
   assert.deepEqual((await loadConfig({ plugins: [] })).settings.store, { kind: 'memory' });
   const { settings } = await loadConfig({ plugin_settings: { store: { kind: 'redis' } }, plugins: [] });
   assert.deepEqual(settings.store, { kind: 'redis', url: 'redis://127.0.0.1:6379', key_prefix: 'cordon', connect_timeout_ms: 2000, command_timeout_ms: 500 });
+});
+
+test('the store URL takes ${VAR} like every other string', async () => {
+  process.env.CORDON_TEST_REDIS_URL = 'redis://:pw@127.0.0.1:6380';
+  try {
+    const { settings } = await loadConfig({ plugin_settings: { store: { kind: 'redis', url: '${CORDON_TEST_REDIS_URL}' } }, plugins: [] });
+    assert.equal(settings.store.kind === 'redis' && settings.store.url, 'redis://:pw@127.0.0.1:6380');
+  } finally {
+    delete process.env.CORDON_TEST_REDIS_URL;
+  }
+});
+
+test('a Store passed as the manager option replaces plugin_settings.store and stays open after shutdown()', async () => {
+  const prefix = testPrefix('option');
+  const store = await RedisStore.connect({ url: MACHINE_REDIS, keyPrefix: prefix, connectTimeoutMs: 2000, commandTimeoutMs: 1000 });
+  try {
+    // the configured store would fail initialize(): nothing listens there
+    const config = { plugin_settings: { threads: 1, store: { kind: 'redis' as const, url: `redis://127.0.0.1:${await freePort()}` } }, plugins: [rl()] };
+    for (const expected of [4, 3]) {
+      const manager = new PluginManager(config, { store });
+      await manager.initialize();
+      const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'search', args: {} }, { request_id: 'r', user: 'gail' });
+      assert.equal(result.metadata.rate_limit_remaining, expected, 'two managers, one count');
+      await manager.shutdown();
+    }
+    assert.equal(await store.get('rl\u0000user:5/m:gail'), 2);
+  } finally {
+    await store.close();
+    await cleanPrefix(prefix);
+  }
 });
 
 test('a bad store setting is a config error with its path', async () => {
