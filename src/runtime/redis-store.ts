@@ -107,14 +107,16 @@ export class RedisStore implements Store {
 
   async incr(key: string, ttlMs: number, by = 1): Promise<number> {
     const args = ['1', this.redisKey(key), String(by), String(Math.max(1, Math.ceil(ttlMs)))];
+    const started = performance.now();
     let reply: unknown;
     try {
       reply = await this.command(['EVALSHA', this.sha!, ...args]);
     } catch (err) {
-      // the script cache is gone (a restarted or flushed server): send the script itself once, which caches it again
+      // the script cache is gone (a restarted or flushed server): send the script itself, which caches it again,
+      // within what is left of this call's time
       const cause = (err as Error).cause;
       if (!(cause instanceof this.ErrorReply && cause.message.startsWith('NOSCRIPT'))) throw err;
-      reply = await this.command(['EVAL', INCR_SCRIPT, ...args]);
+      reply = await this.command(['EVAL', INCR_SCRIPT, ...args], this.options.commandTimeoutMs - (performance.now() - started));
     }
     const value = Number(reply);
     if (!Number.isFinite(value)) throw new Error(`store: Redis answered ${String(reply).slice(0, 40)} to an increment`);
@@ -135,7 +137,7 @@ export class RedisStore implements Store {
   }
 
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    const text = JSON.stringify(value ?? null);
+    const text = JSON.stringify(value ?? null) ?? 'null'; // a function or symbol has no JSON: stored as null
     if (Buffer.byteLength(text) > STORE_VALUE_MAX_BYTES) throw new Error(`store: a stored value is JSON of at most ${STORE_VALUE_MAX_BYTES} bytes`);
     const expiry = ttlMs ? ['PX', String(Math.max(1, Math.ceil(ttlMs)))] : [];
     await this.command(['SET', this.redisKey(key), text, ...expiry]);
@@ -167,9 +169,9 @@ export class RedisStore implements Store {
   }
 
   /** An error reply (WRONGTYPE, NOSCRIPT, ...) means Redis answered: a plain error; anything else, unavailable. */
-  private async command(args: string[]): Promise<unknown> {
+  private async command(args: string[], ms = this.options.commandTimeoutMs): Promise<unknown> {
     try {
-      return await this.bounded(this.client.sendCommand(args));
+      return await this.bounded(this.client.sendCommand(args), ms);
     } catch (err) {
       if (err instanceof this.ErrorReply) throw new Error(`store: Redis: ${err.message}`, { cause: err });
       if (err instanceof StoreUnavailableError) throw err;
@@ -181,11 +183,10 @@ export class RedisStore implements Store {
    * The client's own timeout (commandOptions) ends a command at commandTimeoutMs; this backstop, a little later,
    * holds the bound even if a command escaped it (say, one caught between queues during a reconnection).
    */
-  private bounded<T>(work: Promise<T>): Promise<T> {
+  private bounded<T>(work: Promise<T>, ms = this.options.commandTimeoutMs): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const ms = this.options.commandTimeoutMs;
     const backstop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`Redis at ${this.where} did not answer within ${ms} ms (plugin_settings.store.command_timeout_ms)`)), ms + BACKSTOP_MS);
+      timer = setTimeout(() => reject(new StoreUnavailableError(`Redis at ${this.where} did not answer within ${this.options.commandTimeoutMs} ms (plugin_settings.store.command_timeout_ms)`)), Math.max(0, ms) + BACKSTOP_MS);
     });
     work.catch(() => {}); // a late rejection after the backstop won is expected, not unhandled
     return Promise.race([work, backstop]).finally(() => clearTimeout(timer));
