@@ -37,7 +37,7 @@ const storeIncr: Scenario = {
       }
       ctx.metrics({ variant: 'redis store incr vs memory' }, { redis_incr_us_p50: p50.redis!, memory_incr_us_p50: p50.memory!, redis_over_memory_us: p50.redis! - p50.memory! });
     } finally {
-      for (let u = 0; u < USERS; u++) await redis.delete(`rate_limiter\u0000user:60/m:u${u}`);
+      await Promise.all(Array.from({ length: USERS }, (_, u) => redis.delete(`rate_limiter\u0000user:60/m:u${u}`))); // pipelined
       await redis.close();
     }
   },
