@@ -21,7 +21,7 @@ export interface BenchOptions {
 }
 
 /** Every group, in run order. Only `baseline` runs without the PluginManager. */
-export const GROUPS = ['baseline', 'chain', 'default-chain', 'cpu-heavy', 'cold-start', 'runaway'];
+export const GROUPS = ['baseline', 'chain', 'default-chain', 'cpu-heavy', 'cold-start', 'runaway', 'store'];
 const CONFIG_GROUPS = ['baseline', 'default-chain'];
 // The manager's own default (plugin_settings.threads).
 const DEFAULT_THREADS = Math.max(1, Math.min(4, availableParallelism()));
@@ -38,6 +38,7 @@ async function scenariosFor(groups: string[]): Promise<Scenario[]> {
   const all = [...baselineScenarios];
   // The manager scenarios import the library; loading them only when asked lets the baselines run on their own.
   if (groups.some((g) => g !== 'baseline')) all.push(...(await import('./scenarios.js')).managerScenarios);
+  if (groups.includes('store')) all.push(...(await import('./store-scenario.js')).storeScenarios);
   return all.filter((s) => groups.includes(s.group)).sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
 }
 

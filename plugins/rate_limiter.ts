@@ -87,13 +87,16 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     const limits = limitsFor(context, tool);
     if (limits.length === 0) return undefined;
     // Every attempt counts in every dimension, blocked ones included, so a client hammering past its limit stays limited.
-    const counted = await Promise.all(limits.map(async (limit) => {
+    const counting = Promise.all(limits.map(async (limit) => {
       const { limit: max, windowMs } = parseRate(limit.rate);
       const key = `${limit.dimension}:${limit.rate}:${limit.subject}`;
       const count = Number(await store.incr(key, windowMs));
       if (!Number.isFinite(count)) throw new Error(`rate_limiter: the store returned ${count} for ${key}`);
       return { ...limit, max, count };
     }));
+    // A shared store that cannot answer is decided by fail_mode; the plugin's own counters cannot be unavailable.
+    const counted = store === fallback ? await counting : await counting.catch((err: unknown) => String((err as Error)?.message ?? err).slice(0, 200));
+    if (typeof counted === 'string') return unavailable(counted);
     const over = counted.find((c) => c.count > c.max);
     if (over) {
       return {
@@ -109,6 +112,18 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     const remaining = Math.min(...counted.map((c) => c.max - c.count));
     return { metadata: { rate_limit_remaining: remaining } };
   };
+
+  const unavailable = (error: string): HookResult => config.fail_mode === 'closed' ? {
+    continue_processing: false,
+    violation: {
+      reason: 'Rate limit backend unavailable',
+      description: 'the rate limiter could not count this request, and fail_mode is closed',
+      code: 'BACKEND_UNAVAILABLE',
+      details: { error },
+      http_status_code: 503,
+      http_headers: { 'Retry-After': '1' },
+    },
+  } : { metadata: { rate_limit_unavailable: true, rate_limit_error: error } };
 
   return {
     tool_pre_invoke: (payload: Payload, context?: PluginContext) => check(context, String(payload.name)),

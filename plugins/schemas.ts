@@ -209,6 +209,11 @@ export const RateLimiterSchema = z
     by_user: Rate.optional(),
     by_tenant: Rate.optional(),
     by_tool: z.record(z.string().min(1), Rate).default(() => ({})),
+    /**
+     * when the shared store cannot answer (Redis down or slow): `open` lets the request through and says so in
+     * metadata, `closed` blocks it (BACKEND_UNAVAILABLE, HTTP 503, Retry-After: 1)
+     */
+    fail_mode: z.enum(['open', 'closed']).default('open'),
   })
   .refine((c) => c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
     path: ['by_user'],

@@ -8,6 +8,9 @@ export type { ConfigInput, PluginEntry, PluginSettings, ResolvedConfig } from '.
 export { HOOK_NAMES, hookSpec } from './core/hooks.js';
 export type { Logger } from './runtime/observability.js';
 export { MemoryStore, type Store } from './runtime/store.js';
+export { RedisStore, type RedisStoreOptions } from './runtime/redis-store.js';
+export { StoreUnavailableError } from './runtime/store-errors.js';
+export type { StoreSettings } from './runtime/store-config.js';
 export type {
   GlobalContext, GlobalContextInput, JsonObject, LocalContext, PluginContext, PluginContextTable, PluginResult, PluginViolation,
 } from './core/schemas.js';

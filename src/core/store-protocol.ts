@@ -13,6 +13,9 @@ export interface StoreCapability {
   delete(key: string): Promise<void>;
 }
 
+/** The largest value a plugin may keep, as JSON (the gate checks it on what it keeps; a backend on what it reads). */
+export const STORE_VALUE_MAX_BYTES = 64 * 1024;
+
 export const StoreRequestSchema = z.object({
   kind: z.literal('request'),
   id: z.string().max(100),

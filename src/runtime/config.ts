@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ModeSchema, OnErrorSchema } from '../core/modes.js';
 import { CapabilitiesSchema } from '../core/capabilities.js';
 import { DEFAULT_ISOLATION, IsolationSchema } from '../core/isolation.js';
+import { storeNameIssue, StoreSettingsSchema } from './store-config.js';
 
 const Strings = z.array(z.string().min(1));
 
@@ -77,6 +78,8 @@ export const PluginSettingsSchema = z.strictObject({
    * process is SIGKILLed (OUT_OF_MEMORY). Counts what V8's heap limit does not (ArrayBuffers).
    */
   process_rss_mb: z.number().int().min(32).default(512),
+  /** where plugins' shared state lives: in this manager's memory (the default) or in Redis, shared by a fleet */
+  store: StoreSettingsSchema.default({ kind: 'memory' }),
   // ContextForge settings with no meaning here, accepted so its configs load unchanged
   parallel_execution_within_band: z.boolean().optional(),
   enable_plugin_api: z.boolean().optional(),
@@ -96,6 +99,8 @@ export const ConfigSchema = z
       if (seen.has(p.name)) {
         ctx.addIssue({ code: 'custom', path: ['plugins', i, 'name'], message: `duplicate plugin name "${p.name}" (also plugins[${seen.get(p.name)}])` });
       } else seen.set(p.name, i);
+      const storeIssue = storeNameIssue(config.plugin_settings.store, p.name);
+      if (storeIssue) ctx.addIssue({ code: 'custom', path: ['plugins', i, 'name'], message: storeIssue });
     });
   });
 export type ConfigInput = z.input<typeof ConfigSchema>;

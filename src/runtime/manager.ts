@@ -14,9 +14,10 @@ import type { RunnableMode } from '../core/modes.js';
 import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
 import { RUNNERS } from './runner-kinds.js';
-import { MemoryStore, type Store } from './store.js';
+import type { Store } from './store.js';
 import { StoreServer } from './store-channel.js';
 import { StoreGate } from './store-gate.js';
+import { openStore } from './store-config.js';
 import type { PluginResult } from '../core/schemas.js';
 import { invokeSingle, type SingleOptions } from './invoke-plugin.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
@@ -30,7 +31,11 @@ export interface ManagerOptions {
   defaultHookPolicy?: 'allow' | 'deny';
   tracerProvider?: TracerProvider;
   logger?: Logger;
-  /** the shared store plugins count in (e.g. a rate limiter); an in-memory one per manager by default */
+  /**
+   * the shared store plugins count in (e.g. a rate limiter), any Store implementation; it replaces
+   * plugin_settings.store, and the caller closes it. By default the one plugin_settings.store describes, which the
+   * manager opens at initialize() and closes at shutdown() (in memory unless configured).
+   */
   store?: Store;
   /** plugins known by name (kinds that are not paths); the package entry hands in the bundled ones */
   catalogue?: PluginCatalogue;
@@ -38,7 +43,7 @@ export interface ManagerOptions {
 
 const SHUTDOWN_DRAIN_MS = 5000;
 
-type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer | undefined } | { kind: 'closed' };
+type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer | undefined; ownStore?: Store } | { kind: 'closed' };
 
 export class PluginManager {
   private state: State = { kind: 'new' };
@@ -83,7 +88,8 @@ export class PluginManager {
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
     const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
     await compileSandboxed(plugins);
-    const store = this.options.store ?? new MemoryStore();
+    const ownStore = this.options.store ? undefined : await openStore(settings.store, this.logger);
+    const store = this.options.store ?? ownStore!;
     const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
     // every plugin reaches the store through the gate (identity, namespace, quota); workers and processes over a
     // channel the host answers on, bound to their pool's plugins; inline plugins call the gate directly
@@ -117,10 +123,11 @@ export class PluginManager {
         logger: this.logger,
         tracer: tracerFrom(this.options.tracerProvider),
       };
-      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer };
+      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer, ownStore };
     } catch (err) {
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
       storeServer?.close();
+      await ownStore?.close?.().catch(() => {});
       throw err;
     }
   }
@@ -162,13 +169,14 @@ export class PluginManager {
       this.state = { kind: 'closed' };
       return;
     }
-    const { runners, storeServer, executor } = this.state;
+    const { runners, storeServer, executor, ownStore } = this.state;
     this.state = { kind: 'closed' };
     await executor.drain(SHUTDOWN_DRAIN_MS);
     const problems = (await Promise.all(runners.map((r) => r.shutdownPlugins()))).flat();
     for (const problem of problems) this.logger.warn(`plugin shutdown: ${safeText(problem)}`);
     await Promise.all(runners.map((r) => r.close()));
     storeServer?.close();
+    await ownStore?.close?.().catch((err: unknown) => this.logger.warn(`store: closing failed: ${safeText(String(err))}`));
   }
 
   private ready(): Extract<State, { kind: 'ready' }> {

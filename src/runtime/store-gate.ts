@@ -1,6 +1,6 @@
 import { jsonBytes, NotPlainDataError, toPlainData } from '../core/plain-data.js';
-import type { Store } from './store.js';
-import type { StoreCapability } from '../core/store-protocol.js';
+import { storeKey, type Store } from './store.js';
+import { STORE_VALUE_MAX_BYTES, type StoreCapability } from '../core/store-protocol.js';
 
 /** What one plugin may keep in the shared store, whatever the backend. */
 export interface StoreQuota {
@@ -12,7 +12,7 @@ export interface StoreQuota {
   valueBytes: number;
 }
 
-export const DEFAULT_STORE_QUOTA: StoreQuota = Object.freeze({ keys: 10_000, bytes: 8 * 2 ** 20, valueBytes: 64 * 1024 });
+export const DEFAULT_STORE_QUOTA: StoreQuota = Object.freeze({ keys: 10_000, bytes: 8 * 2 ** 20, valueBytes: STORE_VALUE_MAX_BYTES });
 
 const DEFAULT_TTL_MS = 60_000;
 const MAX_KEY = 1000;
@@ -48,7 +48,7 @@ export class StoreGate {
 
   private make(plugin: string): StoreCapability {
     const usage: Usage = { keys: new Map(), bytes: 0 };
-    const ns = (key: unknown) => `${plugin}\u0000${checkKey(key)}`;
+    const ns = (key: unknown) => storeKey(plugin, checkKey(key));
     return {
       incr: async (key, ttlMs, by) => {
         const full = ns(key);

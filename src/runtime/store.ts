@@ -56,3 +56,12 @@ export class MemoryStore implements Store {
     this.entries.delete(key);
   }
 }
+
+/** The key a backend is given: the plugin's name (known to the host from the channel), then the plugin's own key. */
+export const storeKey = (plugin: string, key: string): string => `${plugin}\u0000${key}`;
+
+/** The plugin's name and its own key back from a key this layer built (a backend such as Redis lays them out its own way). */
+export function splitStoreKey(key: string): { plugin: string; own: string } {
+  const at = key.indexOf('\u0000');
+  return at < 0 ? { plugin: '', own: key } : { plugin: key.slice(0, at), own: key.slice(at + 1) };
+}

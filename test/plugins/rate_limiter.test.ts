@@ -76,6 +76,23 @@ describe('rate_limiter', () => {
     assert.deepEqual(codes([await call(a), await call(b), await call(a)]), ['pass', 'pass', 'RATE_LIMITED']);
   });
 
+  it('decides by fail_mode when the shared store cannot answer: open lets through and says so, closed blocks (503)', async () => {
+    const down = { incr: () => Promise.reject(new Error('store: Redis at redis://127.0.0.1:6379 did not answer')) };
+    assert.deepEqual(await call(build({ by_user: '5/m' }, { store: down })), {
+      metadata: { rate_limit_unavailable: true, rate_limit_error: 'store: Redis at redis://127.0.0.1:6379 did not answer' },
+    }, 'fail_mode is open by default');
+    const closed = await call(build({ by_user: '5/m', fail_mode: 'closed' }, { store: down }));
+    assert.equal(closed?.continue_processing, false);
+    assert.deepEqual({ ...closed?.violation, description: undefined }, {
+      reason: 'Rate limit backend unavailable', description: undefined, code: 'BACKEND_UNAVAILABLE',
+      details: { error: 'store: Redis at redis://127.0.0.1:6379 did not answer' },
+      http_status_code: 503, http_headers: { 'Retry-After': '1' },
+    });
+    // a store answering something that is not a count is the same fault
+    assert.equal((await call(build({ by_user: '5/m', fail_mode: 'closed' }, { store: { incr: async () => 'many' as never } })))?.violation?.code, 'BACKEND_UNAVAILABLE');
+    assertIssueAt(configErrors('rate_limiter', { by_user: '5/m', fail_mode: 'shut' }), 'fail_mode');
+  });
+
   it('rejects a bad config naming the field', () => {
     assertIssueAt(configErrors('rate_limiter', {}), 'by_user', /at least one/);
     assertIssueAt(configErrors('rate_limiter', { by_user: '60/minute' }), 'by_user', /60\/m/);
