@@ -81,6 +81,8 @@ export const PluginSettingsSchema = z.strictObject({
   parallel_execution_within_band: z.boolean().optional(),
   enable_plugin_api: z.boolean().optional(),
   plugin_health_check_interval: z.number().optional(),
+  /** ContextForge's gateway puts the user object in the global context when set; a Cordon caller passes `user` itself */
+  include_user_info: z.boolean().optional(),
 });
 export type PluginSettings = z.infer<typeof PluginSettingsSchema>;
 
