@@ -51,16 +51,9 @@ export function applyModification(
     if (typeof modified !== 'object' || Array.isArray(modified)) {
       return { payload: current, accepted: false, rejected: 'modified_payload is not an object' };
     }
-    const changes: JsonObject = {};
-    let changed = false;
-    for (const field of policy.writable) {
-      if (Object.hasOwn(modified, field) && !plainEqual((modified as JsonObject)[field], current[field])) {
-        changes[field] = (modified as JsonObject)[field];
-        changed = true;
-      }
-    }
-    if (!changed) return { payload: current, accepted: false };
-    candidate = { ...current, ...changes };
+    const merged = mergeWritable(policy.writable, current, modified as JsonObject);
+    if (!merged) return { payload: current, accepted: false };
+    candidate = merged;
   }
   const schema = policy.kind === 'whole' ? hook.resultSchema! : hook.payloadSchema;
   const parsed = schema.safeParse(candidate);
@@ -72,6 +65,23 @@ export function applyModification(
     return { payload: current, accepted: false, rejected: `modified payload is ${size} bytes, over the limit of ${maxPayloadBytes}` };
   }
   return { payload: parsed.data, accepted: true };
+}
+
+/**
+ * The current payload with every writable field that the plugin changed copied over, or null if it changed none.
+ * A writable field the plugin left out, where the current payload has it, counts as changed and is removed: in
+ * ContextForge the missing optional field reads as `None`. (The caller then checks the result with the schema.)
+ */
+function mergeWritable(writable: readonly string[], current: JsonObject, modified: JsonObject): JsonObject | null {
+  let merged: JsonObject | null = null;
+  for (const field of writable) {
+    const has = Object.hasOwn(modified, field);
+    if (has ? plainEqual(modified[field], current[field]) : !Object.hasOwn(current, field)) continue;
+    merged ??= { ...current };
+    if (has) merged[field] = modified[field];
+    else delete merged[field];
+  }
+  return merged;
 }
 
 /** Metadata returned by plugins merges in plugin order; keys starting with `_` belong to the runtime. */
