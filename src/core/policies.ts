@@ -1,6 +1,6 @@
 import { firstIssue } from './errors.js';
 import type { HookSpec } from './hooks.js';
-import { jsonBytes, plainEqual } from './plain-data.js';
+import { plainEqual } from './plain-data.js';
 import type { JsonObject } from './schemas.js';
 
 /**
@@ -12,7 +12,10 @@ export interface PolicySettings {
   /** hook -> writable fields; replaces the defaults of hooks.md for the hooks it names */
   hookPolicies: Readonly<Record<string, readonly string[]>>;
   defaultHookPolicy: 'allow' | 'deny';
+  /** the caller's payload (checked once, before any plugin runs) */
   maxPayloadBytes: number;
+  /** what one plugin contributes (result-size.ts) */
+  maxResultBytes: number;
 }
 
 export type Policy =
@@ -40,7 +43,6 @@ export function applyModification(
   policy: Policy,
   current: JsonObject,
   modified: unknown,
-  maxPayloadBytes: number,
 ): FilterOutcome {
   if (modified === null || modified === undefined) return { payload: current, accepted: false };
   if (policy.kind === 'deny') {
@@ -59,10 +61,6 @@ export function applyModification(
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
     return { payload: current, accepted: false, rejected: `modified payload does not parse: ${firstIssue(parsed.error.issues)}` };
-  }
-  const size = jsonBytes(parsed.data);
-  if (size > maxPayloadBytes) {
-    return { payload: current, accepted: false, rejected: `modified payload is ${size} bytes, over the limit of ${maxPayloadBytes}` };
   }
   return { payload: parsed.data, accepted: true };
 }

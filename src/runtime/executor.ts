@@ -172,8 +172,9 @@ export class Executor {
   /** Folds one outcome: records the plugin's context and span, applies the mode's rules; a fail throws. */
   private fold(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome): Blocked | null {
     const before = inv.view.payload;
-    const step: Step = stepChain(inv.view, plugin, outcome, (level, message) => this.deps.logger[level](safeText(message, LOG_LINE_MAX)));
     const key = contextKey(inv.global, plugin);
+    const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => this.deps.logger[level](safeText(message, LOG_LINE_MAX));
+    const step: Step = stepChain(inv.view, plugin, outcome, log, inv.locals?.[key]);
     const local = (outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
     inv.contexts[key] = { state: local.state, metadata: local.metadata, global_context: inv.global };
     logConsole(this.deps.logger, plugin.name, outcome);

@@ -77,6 +77,7 @@ export class PluginManager {
       hookPolicies: this.options.hookPolicies ?? {},
       defaultHookPolicy: this.options.defaultHookPolicy ?? settings.default_hook_policy,
       maxPayloadBytes: settings.max_payload_bytes,
+      maxResultBytes: settings.max_result_bytes,
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
     const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));

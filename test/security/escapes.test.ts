@@ -130,7 +130,7 @@ describe('escape attempts by sandboxed plugins, one manager, one worker', () => 
   before(async () => {
     const victim = { name: 'late-console-victim', kind: write('late-console-victim', lateConsoleVictim(world.grantedOrigin)),
       hooks: ['tool_pre_invoke'], conditions: [{ tools: ['late-console-victim'] }], capabilities: { fetch: [world.grantedOrigin] } };
-    group = await openGroup(world, MAIN, { plugin_timeout: 5, max_payload_bytes: 200_000 }, [victim]);
+    group = await openGroup(world, MAIN, { plugin_timeout: 5, max_result_bytes: 200_000 }, [victim]);
     baseline = await group.fingerprint();
   });
 
