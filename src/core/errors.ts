@@ -1,6 +1,6 @@
 import type { core } from 'zod';
 import type { PluginViolation } from './schemas.js';
-import type { Failure } from './failures.js';
+import { safeText, type Failure } from './failures.js';
 
 export interface PluginErrorInfo {
   message: string;
@@ -47,6 +47,15 @@ export class PayloadValidationError extends Error {
   override name = 'PayloadValidationError';
   constructor(readonly hook: string, readonly issues: ConfigIssue[]) {
     super(`Invalid ${hook} payload: ${issues.map(formatIssue).join('; ')}`);
+  }
+}
+
+/** `invokeHook` with a hook name that is neither built in nor named by the config (hooks.md): most often a typo. */
+export class UnknownHookError extends Error {
+  override name = 'UnknownHookError';
+  constructor(readonly hook: string, readonly closest: string | undefined) {
+    super(`Unknown hook "${safeText(hook, 100)}": neither a built-in hook nor one that a plugin of the config names`
+      + (closest ? `; did you mean "${closest}"?` : ''));
   }
 }
 

@@ -1,8 +1,9 @@
 import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
 import { stepChain, type ChainView, type Step } from '../core/fold.js';
-import { PluginViolationError, toPluginError } from '../core/errors.js';
+import { PluginViolationError, toPluginError, UnknownHookError } from '../core/errors.js';
 import { safeText, toFailure } from '../core/failures.js';
+import { closestName } from '../core/hook-names.js';
 import { hookSpec, type HookSpec } from '../core/hooks.js';
 import { modeRules, type Phase } from '../core/modes.js';
 import { endSpan, type Logger } from './observability.js';
@@ -25,6 +26,8 @@ export interface HookInvocation {
 
 export interface ExecutorDeps {
   registry: PluginRegistry;
+  /** the hook names an invocation may use (hook-names.ts) */
+  knownHooks: ReadonlySet<string>;
   runnerFor(plugin: RegisteredPlugin): Runner;
   policy: PolicySettings;
   failOnPluginError: boolean;
@@ -57,7 +60,8 @@ export class Executor {
   constructor(private readonly deps: ExecutorDeps) {}
 
   async invokeHook(hookName: string, payload: unknown, globalContext: unknown, options: InvokeOptions = {}): Promise<HookInvocation> {
-    const { registry, tracer } = this.deps;
+    const { registry, tracer, knownHooks } = this.deps;
+    if (!knownHooks.has(hookName)) throw new UnknownHookError(hookName, closestName(hookName, knownHooks));
     if (registry.forHook(hookName).length === 0) return { result: passResult(), contexts: null };
     const hook = hookSpec(hookName);
     const current = admitPayload(hook, payload);
