@@ -1,4 +1,5 @@
-import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
+import type { Context, Tracer } from '@opentelemetry/api';
+import { otel } from './cjs-deps.js';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
 import { stepChain, type ChainView, type Step } from '../core/fold.js';
 import { PluginViolationError, toPluginError, UnknownHookError } from '../core/errors.js';
@@ -76,7 +77,7 @@ export class Executor {
         hook, policy: policyFor(hook, this.deps.policy), settings: this.deps.policy, failOnPluginError: this.deps.failOnPluginError,
         payload: current, modified: false, metadata: {}, global, decisionPlugin: null,
       },
-      global, contexts, locals: options.localContexts, trace: span.isRecording() ? trace.setSpan(otelContext.active(), span) : null,
+      global, contexts, locals: options.localContexts, trace: span.isRecording() ? otel.trace.setSpan(otel.context.active(), span) : null,
     };
     try {
       const phases = this.byPhase(plugins);
