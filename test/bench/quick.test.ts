@@ -11,10 +11,12 @@ import type { BenchResults } from '../../bench/report.js';
 const MAIN = fileURLToPath(new URL('../../bench/main.js', import.meta.url));
 
 describe('bench --quick, end to end', () => {
-  it('runs every scenario and writes JSON, markdown and SVG', { timeout: 170_000 }, async () => {
+  // The bound only catches a hung bench: a quick run is meant to take under 2 minutes, and took 235 s on a 2-core
+  // machine with a load average of 24; how fast it runs is the bench's finding, not this test's.
+  it('runs every scenario and writes JSON, markdown and SVG', { timeout: 600_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'cordon-bench-quick-'));
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [MAIN, '--quick', '--out', out], { timeout: 170_000 });
+      const { stdout } = await promisify(execFile)(process.execPath, [MAIN, '--quick', '--out', out], { timeout: 590_000 });
       for (const f of ['quick.json', 'quick.md', 'quick-latency.svg', 'quick-throughput.svg']) {
         assert.ok(existsSync(join(out, f)), `${f} written`);
       }
