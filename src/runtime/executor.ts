@@ -180,7 +180,9 @@ export class Executor {
     const key = contextKey(inv.global, plugin);
     const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => this.deps.logger[level](safeText(message, LOG_LINE_MAX));
     const step: Step = stepChain(inv.view, plugin, outcome, log, inv.locals?.[key]);
-    const local = (outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
+    // a failed plugin's local context stays as it was handed in: nothing of an invalid result is kept
+    const failed = step.kind === 'fail' || (step.kind === 'continue' && step.result === null);
+    const local = (!failed && outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
     inv.contexts[key] = { state: local.state, metadata: local.metadata, global_context: inv.global };
     logConsole(this.deps.logger, plugin.name, outcome);
     this.pluginSpan(inv, plugin, outcome, step.kind === 'block', inv.view.payload !== before);

@@ -40,10 +40,6 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
   });
   const outcome = parseOutcome(raw[0]);
   logConsole(deps.logger, name, outcome);
-  if (outcome.ok && outcome.local && pluginContext) {
-    pluginContext.state = outcome.local.state;
-    pluginContext.metadata = outcome.local.metadata;
-  }
   const checked = outcome.ok
     ? checkResult(hookName, parseResult(outcome.result, { local: outcome.local, localGiven: given }, deps.policy.maxResultBytes))
     : { failure: outcome.failure };
@@ -53,6 +49,10 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     deps.logger.warn(`plugin ${name} failed on ${hookName} (${plugin.mode}, on_error ${onError}): ${safeText(checked.failure.message)}`);
     if (onError === 'disable') deps.registry.disable(name);
     return passResult();
+  }
+  if (outcome.ok && outcome.local && pluginContext) {
+    pluginContext.state = outcome.local.state;
+    pluginContext.metadata = outcome.local.metadata;
   }
   const result = checked.result;
   if (result.violation) result.violation = { ...result.violation, plugin_name: name };

@@ -30,7 +30,11 @@ describe('bench --quick, end to end', () => {
       // every target is measured (whether it holds is the bench's finding, not a test's)
       assert.ok(results.targets.length >= 4 && results.targets.every((t) => t.value !== null), JSON.stringify(results.targets));
       const bare = results.measurements.filter((m) => m.scenario === 'piscina-round-trip' && m.kind === 'latency');
-      assert.deepEqual(bare.map((m) => m.payload), ['1KB', '16KB', '256KB']);
+      // one bare round trip per atomics mode (bench/baselines.ts), each at every payload size
+      const variants = new Set(bare.map((m) => m.variant));
+      for (const variant of variants) {
+        assert.deepEqual(bare.filter((m) => m.variant === variant).map((m) => m.payload), ['1KB', '16KB', '256KB'], variant);
+      }
       for (const m of bare) assert.ok(m.latency!.p50 > 0 && m.latency!.roundP50s.length === 3);
       assert.match(stdout, /## Sequential latency/);
       assert.match(readFileSync(join(out, 'quick-latency.svg'), 'utf8'), /<rect class="bar"/);

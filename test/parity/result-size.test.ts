@@ -59,6 +59,8 @@ describe('parity: results are bounded by max_result_bytes, on what the plugin co
     const { result } = await manager.invokeHook('tool_post_invoke', { name: 'calc', result: 1 }, ctx({ lenient: { metadata: { blob: blob(4000) } } }));
     assert.equal(result.continue_processing, true);
     assert.deepEqual(result.metadata, {});
+    const local = await manager.invokeHook('tool_post_invoke', { name: 'calc', result: 1 }, ctx({ lenient: { local: { blob: blob(4000) } } }));
+    assert.deepEqual(Object.values(local.contexts!)[0]!.state, {}, 'nothing of an invalid result is kept, its local context neither');
     assert.ok(logger.lines.some((l) => l.level === 'warn' && /lenient/.test(l.message) && /max_result_bytes/.test(l.message)), logger.text());
   });
 });
