@@ -1,4 +1,4 @@
-import { Piscina } from 'piscina';
+import { Piscina } from '../src/runtime/cjs-deps.js';
 import { globalContext, loadPluginHere } from './fixtures.js';
 import { median } from './stats.js';
 import { ATOMICS_MODES, bareVariant, MANAGER_ATOMICS } from './targets.js';

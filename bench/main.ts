@@ -1,5 +1,7 @@
-import { CommanderError } from 'commander';
+import { commander } from '../src/runtime/cjs-deps.js';
 import { benchCommand } from './run.js';
+
+const { CommanderError } = commander();
 
 // `npm run bench -- [--quick] [--config FILE] [--out DIR]`: exit 0 when every scenario ran, 1 when one failed,
 // 2 on bad arguments (commander has already printed them on one line).

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import { Piscina } from '../src/runtime/cjs-deps.js';
 import type { Placement } from './cpu-placement.js';
 import type { Measurement } from './scenario.js';
 import { ATOMICS_MODES, MANAGER_ATOMICS } from './targets.js';

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { commander } from '../src/runtime/cjs-deps.js';
 import { baselineScenarios } from './baselines.js';
 import { pinThreads, unpinThreads, type Placement } from './cpu-placement.js';
 import { measureLatency, measureThroughput } from './measure.js';
@@ -10,6 +10,9 @@ import { createProgress } from './progress.js';
 import { machineInfo, markdown, writeReport, type BenchResults } from './report.js';
 import { FULL, QUICK, type BenchContext, type Case, type Measurement, type Scenario } from './scenario.js';
 import { evaluateTargets } from './targets.js';
+
+const { Command, InvalidArgumentError } = commander();
+type Command = InstanceType<typeof Command>;
 
 export interface BenchOptions {
   quick: boolean;

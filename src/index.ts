@@ -2,7 +2,7 @@ export { loadConfig, PluginManager } from './bundled.js';
 export type { ManagerOptions } from './runtime/manager.js';
 export type { HookInvocation, InvokeOptions } from './runtime/executor.js';
 export type { SingleOptions } from './runtime/invoke-plugin.js';
-export { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError } from './core/errors.js';
+export { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError, UnknownHookError } from './core/errors.js';
 export type { ConfigIssue, PluginErrorInfo } from './core/errors.js';
 export type { ConfigInput, PluginEntry, PluginSettings, ResolvedConfig } from './runtime/config.js';
 export { HOOK_NAMES, hookSpec } from './core/hooks.js';

@@ -1,4 +1,6 @@
-import { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError, formatIssue, type ConfigIssue } from '../core/errors.js';
+import {
+  ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError, UnknownHookError, formatIssue, type ConfigIssue,
+} from '../core/errors.js';
 
 /** Exit codes of every command: 0 success, 1 a blocked or failed invocation, 2 bad input. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -30,7 +32,7 @@ export function issueText(issue: ConfigIssue): string {
 /** The exit code and the one line that a failure becomes. */
 export function describeFailure(err: unknown): { exitCode: ExitCode; line: string } {
   if (err instanceof CliError) return { exitCode: err.exitCode, line: err.message };
-  if (err instanceof ConfigError || err instanceof PayloadValidationError || err instanceof PayloadSizeError) {
+  if (err instanceof ConfigError || err instanceof PayloadValidationError || err instanceof PayloadSizeError || err instanceof UnknownHookError) {
     return { exitCode: EXIT.badInput, line: err.message };
   }
   if (err instanceof PluginViolationError || err instanceof PluginError) return { exitCode: EXIT.failed, line: err.message };

@@ -1,6 +1,6 @@
 import { loadConfig } from '../bundled.js';
 import { violationError } from '../runtime/executor.js';
-import { HOOK_NAMES } from '../core/hooks.js';
+import { closestName, knownHookNames } from '../core/hook-names.js';
 import { CliError, EXIT, startupError, type ExitCode } from './failures.js';
 import { cliLogger, newRequestId, readJson, terminalJson, withManager, type Io } from './io.js';
 
@@ -13,9 +13,11 @@ export async function invokeCommand(configPath: string, hook: string, payloadSou
   const config = await loadConfig(configPath).catch((err: unknown) => {
     throw startupError(err, configPath);
   });
-  const configured = [...new Set(config.plugins.flatMap((p) => p.hooks))];
-  if (!HOOK_NAMES.includes(hook) && !configured.includes(hook)) {
-    throw new CliError(`unknown hook ${hook}: not a built-in hook point (see cordon hooks) and no plugin in ${configPath} registers it`, EXIT.badInput);
+  const known = knownHookNames(config.plugins.map((p) => p.hooks));
+  if (!known.has(hook)) {
+    const closest = closestName(hook, known);
+    throw new CliError(`unknown hook ${hook}: not a built-in hook point (see cordon hooks) and no plugin in ${configPath} registers it`
+      + (closest ? `; did you mean ${closest}?` : ''), EXIT.badInput);
   }
   const payload = await readJson(payloadSource, 'payload');
   const context = options.context ? await readJson(options.context, 'context') : {};

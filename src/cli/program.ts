@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { escapeControls } from '../core/failures.js';
-import { Command, CommanderError } from 'commander';
+import { commander } from '../runtime/cjs-deps.js';
 import { addBenchCommand } from './bench.js';
 import { describeFailure, EXIT } from './failures.js';
 import { hooksCommand } from './hook-list.js';
@@ -9,6 +9,9 @@ import { BUNDLED_CONFIG, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { colourWanted, makeStyle } from './style.js';
 import { validateCommand } from './validate.js';
+
+const { Command, CommanderError } = commander();
+type Command = InstanceType<typeof Command>;
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 

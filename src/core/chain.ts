@@ -1,7 +1,8 @@
 import { stepChain, type ChainView, type Log, type StepPlugin } from './fold.js';
 import { failureOf, failures, type Failure } from './failures.js';
 import { hookSpec } from './hooks.js';
-import { NotPlainDataError, plainEqual, toPlainData } from './plain-data.js';
+import { NotPlainDataError, toPlainData } from './plain-data.js';
+import { changedEntries } from './result-size.js';
 import { policyFor } from './policies.js';
 import type { GlobalContext, JsonObject } from './schemas.js';
 import type { LoadedPlugin } from './loader.js';
@@ -60,7 +61,7 @@ export async function runChain(run: Segment, data: PoolData, hooks: ChainHooks):
     outcomes.push(outcome);
     const last = i === run.plugins.length - 1;
     if (!last && !hooks.finished(i, outcome)) break;
-    const step = stepChain(view, hooks.pluginOf(entry.id), outcome, quiet);
+    const step = stepChain(view, hooks.pluginOf(entry.id), outcome, quiet, entry.local);
     if (step.kind !== 'continue') break;
   }
   return outcomes;
@@ -85,10 +86,12 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
     };
     const pending = plugin.call(hook, structuredClone(view.payload), context);
     const raw = await (hooks.guard ? hooks.guard(index, pending) : pending);
-    // What did not change is left out of the outcome: most plugins touch neither context, and every byte crosses.
+    // Only what the plugin changed in its copy of the global context is sent: it is what merges, what its result is
+    // measured on (result-size.ts), and every byte crosses. Most plugins touch neither context.
     const state = plain(context.global_context.state, 'global_context.state') as JsonObject;
     const metadata = plain(context.global_context.metadata, 'global_context.metadata') as JsonObject;
-    const changed = plainEqual(state, view.global.state) && plainEqual(metadata, view.global.metadata) ? {} : { global: { state, metadata } };
+    const changes = { state: changedEntries(state, view.global.state), metadata: changedEntries(metadata, view.global.metadata) };
+    const changed = Object.keys(changes.state).length || Object.keys(changes.metadata).length ? { global: changes } : {};
     const local = { state: plain(context.state, 'context.state') as JsonObject, metadata: plain(context.metadata, 'context.metadata') as JsonObject };
     const keepLocal = entry.local || Object.keys(local.state).length || Object.keys(local.metadata).length;
     return { ok: true, result: plain(raw, 'result') ?? null, ...changed, ...(keepLocal ? { local } : {}), ms: ms(), ...logs() };

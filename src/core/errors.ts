@@ -50,6 +50,15 @@ export class PayloadValidationError extends Error {
   }
 }
 
+/** `invokeHook` with a hook name that is neither built in nor named by the config (hooks.md): most often a typo. */
+export class UnknownHookError extends Error {
+  override name = 'UnknownHookError';
+  constructor(readonly hook: string, readonly closest: string | undefined) {
+    super(`Unknown hook "${safeText(hook, 100)}": neither a built-in hook nor one that a plugin of the config names`
+      + (closest ? `; did you mean "${closest}"?` : ''));
+  }
+}
+
 /** `path: message` of an issue (a config's or a zod parse's), the way every error and log line shows one. */
 export function formatIssue(issue: ConfigIssue): string {
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');

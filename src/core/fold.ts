@@ -3,8 +3,8 @@ import { failures, type Failure } from './failures.js';
 import type { HookSpec } from './hooks.js';
 import { modeRules, type OnError, type RunnableMode } from './modes.js';
 import { applyModification, mergeMetadata, type Policy, type PolicySettings } from './policies.js';
-import { jsonBytes } from './plain-data.js';
-import { normalizeResult, RawPluginResultSchema, type JsonObject, type PluginResult, type PluginViolation } from './schemas.js';
+import { contributedBytes, type Contribution } from './result-size.js';
+import { normalizeResult, RawPluginResultSchema, type JsonObject, type LocalContext, type PluginResult, type PluginViolation } from './schemas.js';
 import type { Outcome } from './protocol.js';
 
 /**
@@ -39,9 +39,11 @@ export interface StepPlugin {
   onError?: OnError | undefined;
 }
 
-export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome, log: Log): Step {
+export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome, log: Log, localGiven?: Partial<LocalContext>): Step {
   const rules = modeRules(plugin.mode, plugin.onError, view.failOnPluginError);
-  const failure = outcome.ok ? parseResult(outcome.result, outcome.global, view.settings.maxPayloadBytes) : { failure: outcome.failure };
+  const failure = outcome.ok
+    ? parseResult(outcome.result, { global: outcome.global, local: outcome.local, localGiven }, view.settings.maxResultBytes)
+    : { failure: outcome.failure };
   if ('failure' in failure) {
     if (rules.onError === 'fail') return { kind: 'fail', failure: failure.failure };
     log('warn', `plugin ${plugin.name} failed on ${view.hook.name} (${plugin.mode}, on_error ${rules.onError}): ${failure.failure.message}`);
@@ -49,7 +51,7 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
   }
   const result = failure.result;
   if (rules.mayModify) {
-    const merge = applyModification(view.hook, view.policy, view.payload, result.modified_payload, view.settings.maxPayloadBytes);
+    const merge = applyModification(view.hook, view.policy, view.payload, result.modified_payload);
     if (merge.accepted) {
       view.payload = merge.payload;
       view.modified = true;
@@ -73,20 +75,18 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
 }
 
 /**
- * A plugin's result, parsed; its metadata, its violation and its copy of the global context are held to the payload
- * limit too (checked only when present: most plugins return none), so no plugin can grow the caller's objects, or
- * hand the caller a violation, unbounded.
+ * A plugin's result, parsed, and held to `max_result_bytes` on what the plugin itself contributed (result-size.ts),
+ * so no plugin can grow the caller's objects unbounded, and a caller's large context never fails a plugin.
  */
-export function parseResult(raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
+export function parseResult(raw: unknown, contexts: Omit<Contribution, 'result'>, maxBytes: number): { result: PluginResult } | { failure: Failure } {
   const parsed = RawPluginResultSchema.safeParse(raw);
   if (!parsed.success) {
     return { failure: failures.invalidResult(`invalid result: ${firstIssue(parsed.error.issues)}`) };
   }
   const result = normalizeResult(parsed.data);
-  for (const [what, value] of [['metadata', result.metadata], ['violation', result.violation], ['global context', global]] as const) {
-    if (value && typeof value === 'object' && Object.keys(value).length && jsonBytes(value, maxBytes) > maxBytes) {
-      return { failure: failures.invalidResult(`invalid result: its ${what} is over the limit of ${maxBytes} bytes`) };
-    }
+  const bytes = contributedBytes({ result, ...contexts });
+  if (bytes > maxBytes) {
+    return { failure: failures.invalidResult(`invalid result: it is ${bytes} bytes, over the limit of ${maxBytes} (plugin_settings.max_result_bytes)`) };
   }
   return { result };
 }

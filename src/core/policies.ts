@@ -1,6 +1,6 @@
 import { firstIssue } from './errors.js';
 import type { HookSpec } from './hooks.js';
-import { jsonBytes, plainEqual } from './plain-data.js';
+import { plainEqual } from './plain-data.js';
 import type { JsonObject } from './schemas.js';
 
 /**
@@ -12,7 +12,10 @@ export interface PolicySettings {
   /** hook -> writable fields; replaces the defaults of hooks.md for the hooks it names */
   hookPolicies: Readonly<Record<string, readonly string[]>>;
   defaultHookPolicy: 'allow' | 'deny';
+  /** the caller's payload (checked once, before any plugin runs) */
   maxPayloadBytes: number;
+  /** what one plugin contributes (result-size.ts) */
+  maxResultBytes: number;
 }
 
 export type Policy =
@@ -40,7 +43,6 @@ export function applyModification(
   policy: Policy,
   current: JsonObject,
   modified: unknown,
-  maxPayloadBytes: number,
 ): FilterOutcome {
   if (modified === null || modified === undefined) return { payload: current, accepted: false };
   if (policy.kind === 'deny') {
@@ -51,27 +53,33 @@ export function applyModification(
     if (typeof modified !== 'object' || Array.isArray(modified)) {
       return { payload: current, accepted: false, rejected: 'modified_payload is not an object' };
     }
-    const changes: JsonObject = {};
-    let changed = false;
-    for (const field of policy.writable) {
-      if (Object.hasOwn(modified, field) && !plainEqual((modified as JsonObject)[field], current[field])) {
-        changes[field] = (modified as JsonObject)[field];
-        changed = true;
-      }
-    }
-    if (!changed) return { payload: current, accepted: false };
-    candidate = { ...current, ...changes };
+    const merged = mergeWritable(policy.writable, current, modified as JsonObject);
+    if (!merged) return { payload: current, accepted: false };
+    candidate = merged;
   }
   const schema = policy.kind === 'whole' ? hook.resultSchema! : hook.payloadSchema;
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
     return { payload: current, accepted: false, rejected: `modified payload does not parse: ${firstIssue(parsed.error.issues)}` };
   }
-  const size = jsonBytes(parsed.data, maxPayloadBytes);
-  if (size > maxPayloadBytes) {
-    return { payload: current, accepted: false, rejected: `modified payload is ${size} bytes, over the limit of ${maxPayloadBytes}` };
-  }
   return { payload: parsed.data, accepted: true };
+}
+
+/**
+ * The current payload with every writable field that the plugin changed copied over, or null if it changed none.
+ * A writable field the plugin left out, where the current payload has it, counts as changed and is removed: in
+ * ContextForge the missing optional field reads as `None`. (The caller then checks the result with the schema.)
+ */
+function mergeWritable(writable: readonly string[], current: JsonObject, modified: JsonObject): JsonObject | null {
+  let merged: JsonObject | null = null;
+  for (const field of writable) {
+    const has = Object.hasOwn(modified, field);
+    if (has ? plainEqual(modified[field], current[field]) : !Object.hasOwn(current, field)) continue;
+    merged ??= { ...current };
+    if (has) merged[field] = modified[field];
+    else delete merged[field];
+  }
+  return merged;
 }
 
 /** Metadata returned by plugins merges in plugin order; keys starting with `_` belong to the runtime. */

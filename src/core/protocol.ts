@@ -76,7 +76,7 @@ export const OutcomeSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
     result: z.unknown(),
-    /** the plugin's copy of the global context; absent when the plugin left it as it was */
+    /** the entries of its copy of the global context that the plugin changed; absent when it changed none */
     global: z.object({ state: JsonObject, metadata: JsonObject }).optional(),
     /** the plugin's local context; absent when it was sent none and left it empty */
     local: LocalContextSchema.optional(),

@@ -9,6 +9,8 @@ export const GlobalContextSchema = z.looseObject({
   user: z.union([z.string(), JsonObject]).nullish(),
   tenant_id: z.string().nullish(),
   server_id: z.string().nullish(),
+  /** the request's MIME type; `content_types` conditions match it normalized (conditions.ts) */
+  content_type: z.string().nullish(),
   state: JsonObject.default({}),
   metadata: JsonObject.default({}),
 });

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError, zodIssues, type ConfigIssue } from '../core/errors.js';
 import { ConfigSchema, type ConfigInput, type ResolvedConfig } from './config.js';
 import { interpolateEnv } from './interpolate.js';
 import { NO_CATALOGUE, resolveKinds, type PluginCatalogue } from './kinds.js';
+import { yaml } from './cjs-deps.js';
 
 /**
  * Loads a YAML file or takes a config object, interpolates `${VAR}`, validates it and resolves every kind; a kind
@@ -44,7 +44,7 @@ async function readYaml(path: string): Promise<unknown> {
     throw new ConfigError([{ path: [], message: `cannot read ${path}: ${reason}` }], path);
   }
   try {
-    return parseYaml(text);
+    return yaml.parse(text);
   } catch (err) {
     throw new ConfigError([{ path: [], message: `not valid YAML: ${(err as Error).message}` }], path);
   }

@@ -47,7 +47,10 @@ const defaultThreads = Math.max(1, Math.min(4, availableParallelism()));
 export const PluginSettingsSchema = z.strictObject({
   plugin_timeout: z.number().positive().default(30),
   fail_on_plugin_error: z.boolean().default(false),
+  /** the caller's payload, before any plugin runs */
   max_payload_bytes: z.number().int().positive().default(1_000_000),
+  /** what one plugin returns, measured on what it contributed (src/core/result-size.ts) */
+  max_result_bytes: z.number().int().positive().default(10_000_000),
   default_hook_policy: z.enum(['allow', 'deny']).default('deny'),
   /** worker threads per pool */
   threads: z.number().int().positive().max(64).default(defaultThreads),
@@ -84,6 +87,8 @@ export const PluginSettingsSchema = z.strictObject({
   parallel_execution_within_band: z.boolean().optional(),
   enable_plugin_api: z.boolean().optional(),
   plugin_health_check_interval: z.number().optional(),
+  /** ContextForge's gateway puts the user object in the global context when set; a Cordon caller passes `user` itself */
+  include_user_info: z.boolean().optional(),
 });
 export type PluginSettings = z.infer<typeof PluginSettingsSchema>;
 

@@ -1,8 +1,10 @@
-import { context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
+import type { Context, Tracer } from '@opentelemetry/api';
+import { otel } from './cjs-deps.js';
 import { admitGlobalContext, admitPayload, checkSize } from './admission.js';
 import { stepChain, type ChainView, type Step } from '../core/fold.js';
-import { PluginViolationError, toPluginError } from '../core/errors.js';
+import { PluginViolationError, toPluginError, UnknownHookError } from '../core/errors.js';
 import { safeText, toFailure } from '../core/failures.js';
+import { closestName } from '../core/hook-names.js';
 import { hookSpec, type HookSpec } from '../core/hooks.js';
 import { modeRules, type Phase } from '../core/modes.js';
 import { endSpan, type Logger } from './observability.js';
@@ -25,6 +27,8 @@ export interface HookInvocation {
 
 export interface ExecutorDeps {
   registry: PluginRegistry;
+  /** the hook names an invocation may use (hook-names.ts) */
+  knownHooks: ReadonlySet<string>;
   runnerFor(plugin: RegisteredPlugin): Runner;
   policy: PolicySettings;
   failOnPluginError: boolean;
@@ -57,7 +61,8 @@ export class Executor {
   constructor(private readonly deps: ExecutorDeps) {}
 
   async invokeHook(hookName: string, payload: unknown, globalContext: unknown, options: InvokeOptions = {}): Promise<HookInvocation> {
-    const { registry, tracer } = this.deps;
+    const { registry, tracer, knownHooks } = this.deps;
+    if (!knownHooks.has(hookName)) throw new UnknownHookError(hookName, closestName(hookName, knownHooks));
     if (registry.forHook(hookName).length === 0) return { result: passResult(), contexts: null };
     const hook = hookSpec(hookName);
     const current = admitPayload(hook, payload);
@@ -72,7 +77,7 @@ export class Executor {
         hook, policy: policyFor(hook, this.deps.policy), settings: this.deps.policy, failOnPluginError: this.deps.failOnPluginError,
         payload: current, modified: false, metadata: {}, global, decisionPlugin: null,
       },
-      global, contexts, locals: options.localContexts, trace: span.isRecording() ? trace.setSpan(otelContext.active(), span) : null,
+      global, contexts, locals: options.localContexts, trace: span.isRecording() ? otel.trace.setSpan(otel.context.active(), span) : null,
     };
     try {
       const phases = this.byPhase(plugins);
@@ -172,9 +177,12 @@ export class Executor {
   /** Folds one outcome: records the plugin's context and span, applies the mode's rules; a fail throws. */
   private fold(inv: Invocation, plugin: RegisteredPlugin, outcome: Outcome): Blocked | null {
     const before = inv.view.payload;
-    const step: Step = stepChain(inv.view, plugin, outcome, (level, message) => this.deps.logger[level](safeText(message, LOG_LINE_MAX)));
     const key = contextKey(inv.global, plugin);
-    const local = (outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
+    const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => this.deps.logger[level](safeText(message, LOG_LINE_MAX));
+    const step: Step = stepChain(inv.view, plugin, outcome, log, inv.locals?.[key]);
+    // a failed plugin's local context stays as it was handed in: nothing of an invalid result is kept
+    const failed = step.kind === 'fail' || (step.kind === 'continue' && step.result === null);
+    const local = (!failed && outcome.ok && outcome.local) || { state: inv.locals?.[key]?.state ?? {}, metadata: inv.locals?.[key]?.metadata ?? {} };
     inv.contexts[key] = { state: local.state, metadata: local.metadata, global_context: inv.global };
     logConsole(this.deps.logger, plugin.name, outcome);
     this.pluginSpan(inv, plugin, outcome, step.kind === 'block', inv.view.payload !== before);

@@ -4,7 +4,6 @@ import { failures, safeText, type Failure } from '../core/failures.js';
 import { passResult, violationError, type ExecutorDeps } from './executor.js';
 import { hookSpec } from '../core/hooks.js';
 import { modeRules } from '../core/modes.js';
-import { jsonBytes } from '../core/plain-data.js';
 import { logConsole, parseOutcome } from './outcomes.js';
 import type { RegisteredPlugin } from './registry.js';
 import type { JsonObject, PluginContext, PluginResult } from '../core/schemas.js';
@@ -32,26 +31,29 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
   const isPluginContext = !!context && typeof context === 'object' && 'global_context' in context;
   const pluginContext = isPluginContext ? (context as PluginContext) : null;
   const global = admitGlobalContext(hookName, pluginContext ? pluginContext.global_context : context);
+  const given = pluginContext ? { state: pluginContext.state ?? {}, metadata: pluginContext.metadata ?? {} } : undefined;
   const raw = await deps.runnerFor(plugin).run({
     hook: hookName,
     payload: current,
     global,
-    plugins: [pluginContext ? { id: plugin.id, local: { state: pluginContext.state ?? {}, metadata: pluginContext.metadata ?? {} } } : { id: plugin.id }],
+    plugins: [given ? { id: plugin.id, local: given } : { id: plugin.id }],
     timeoutsMs: [plugin.timeoutMs],
   });
   const outcome = parseOutcome(raw[0]);
   logConsole(deps.logger, name, outcome);
-  if (outcome.ok && outcome.local && pluginContext) {
-    pluginContext.state = outcome.local.state;
-    pluginContext.metadata = outcome.local.metadata;
-  }
-  const checked = outcome.ok ? checkResult(hookName, outcome.result, deps.policy.maxPayloadBytes) : { failure: outcome.failure };
+  const checked = outcome.ok
+    ? checkResult(hookName, parseResult(outcome.result, { local: outcome.local, localGiven: given }, deps.policy.maxResultBytes))
+    : { failure: outcome.failure };
   if ('failure' in checked) {
     const onError = modeRules(plugin.mode, plugin.onError, deps.failOnPluginError).onError;
     if (onError === 'fail') throw toPluginError(name, hookName, checked.failure);
     deps.logger.warn(`plugin ${name} failed on ${hookName} (${plugin.mode}, on_error ${onError}): ${safeText(checked.failure.message)}`);
     if (onError === 'disable') deps.registry.disable(name);
     return passResult();
+  }
+  if (outcome.ok && outcome.local && pluginContext) {
+    pluginContext.state = outcome.local.state;
+    pluginContext.metadata = outcome.local.metadata;
   }
   const result = checked.result;
   // keys starting with `_` belong to the runtime, on this entry point as in a chain's merge
@@ -66,8 +68,7 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
 }
 
 /** The chain step's parse of a result, then its modified payload checked whole (there is no merge to filter it). */
-function checkResult(hookName: string, raw: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
-  const parsed = parseResult(raw, undefined, maxBytes);
+function checkResult(hookName: string, parsed: ReturnType<typeof parseResult>): { result: PluginResult } | { failure: Failure } {
   if ('failure' in parsed) return parsed;
   const { result } = parsed;
   if (result.modified_payload !== null) {
@@ -75,9 +76,6 @@ function checkResult(hookName: string, raw: unknown, maxBytes: number): { result
     const check = (hook.resultSchema ?? hook.payloadSchema).safeParse(result.modified_payload);
     if (!check.success) {
       return { failure: failures.invalidResult(`modified_payload does not parse: ${firstIssue(check.error.issues)}`) };
-    }
-    if (jsonBytes(check.data, maxBytes) > maxBytes) {
-      return { failure: failures.invalidResult(`modified_payload is over the limit of ${maxBytes} bytes`) };
     }
     result.modified_payload = check.data;
   }

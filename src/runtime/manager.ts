@@ -7,6 +7,7 @@ import { NO_CATALOGUE, type PluginCatalogue } from './kinds.js';
 import { ConfigError, toLoadError, type ConfigIssue } from '../core/errors.js';
 import { safeText, type FailureError } from '../core/failures.js';
 import { compileForSandbox } from './sandbox-source.js';
+import { knownHookNames } from '../core/hook-names.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
 import type { PolicySettings } from '../core/policies.js';
@@ -84,6 +85,7 @@ export class PluginManager {
       hookPolicies: this.options.hookPolicies ?? {},
       defaultHookPolicy: this.options.defaultHookPolicy ?? settings.default_hook_policy,
       maxPayloadBytes: settings.max_payload_bytes,
+      maxResultBytes: settings.max_result_bytes,
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
     const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
@@ -117,6 +119,7 @@ export class PluginManager {
       checkHooks(enabled, implemented, plugins.map((p) => p.def.id), config);
       const deps: ExecutorDeps = {
         registry: new PluginRegistry(registered),
+        knownHooks: knownHookNames(config.plugins.map((p) => p.hooks)),
         runnerFor: (plugin) => runners.get(plugin.entry.isolation)!,
         policy,
         failOnPluginError: settings.fail_on_plugin_error,

@@ -1,4 +1,7 @@
-import { SpanStatusCode, trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { otel } from './cjs-deps.js';
+
+const { SpanStatusCode, trace } = otel;
 
 /** The manager's logger; quiet unless the embedding application passes one. */
 export interface Logger {

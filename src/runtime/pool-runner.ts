@@ -1,4 +1,3 @@
-import { Piscina } from 'piscina';
 import { FailureError, failures, toFailure, type Failure } from '../core/failures.js';
 import { MemoryWatch } from './memory-watch.js';
 import type { Logger } from './observability.js';
@@ -8,6 +7,7 @@ import { clock, ProgressBuffers, readLoggedOutcomes, readProgress } from '../cor
 import type { LoadReply, PoolData, ShutdownTask } from '../core/protocol.js';
 import { LoadReplySchema } from '../core/protocol.js';
 import { loadDeadlineMs } from '../core/loader.js';
+import { Piscina } from './cjs-deps.js';
 
 const WORKER_FILE = new URL('../sandbox/thread-entry.cjs', import.meta.url).href;
 /** how long a run handed to a worker may wait to start before that worker counts as stuck (booting ones included) */

@@ -44,7 +44,7 @@ test('cordon invoke exits 2 on bad input, with one line on stderr', async () => 
     [['invoke', CONFIG, 'tool_pre_invoke', '-'], '{"name": 3}', /^cordon: Invalid tool_pre_invoke payload: name: .*; args: /],
     [['invoke', CONFIG, 'tool_pre_invoke', '-'], '{"name": ', /^cordon: payload stdin is not valid JSON: /],
     [['invoke', CONFIG, 'tool_pre_invoke', `${FIXTURES}/absent.json`], undefined, /^cordon: cannot read payload test\/fixtures\/cli\/absent\.json: file not found$/],
-    [['invoke', CONFIG, 'tool_pre_invok', `${FIXTURES}/pass.json`], undefined, /^cordon: unknown hook tool_pre_invok: /],
+    [['invoke', CONFIG, 'tool_pre_invok', `${FIXTURES}/pass.json`], undefined, /^cordon: unknown hook tool_pre_invok: .*did you mean tool_pre_invoke\?$/],
     [['invoke', CONFIG, 'tool_pre_invoke', `${FIXTURES}/pass.json`, '--context', `${FIXTURES}/bad-context.json`], undefined,
       /^cordon: Invalid tool_pre_invoke payload: global_context\.request_id: /],
     [['invoke', `${FIXTURES}/bad.yaml`, 'tool_pre_invoke', `${FIXTURES}/pass.json`], undefined, /^cordon: invalid config .*plugins\[0\]\.mode/],

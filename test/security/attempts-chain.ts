@@ -67,12 +67,9 @@ export const CHAIN_ATTEMPTS: Attempt[] = [
     },
   },
   {
-    id: 'oversized-payload', title: 'a modified payload over max_payload_bytes',
+    id: 'oversized-payload', title: 'a modified payload over max_result_bytes',
     module: () => hook(`return { modified_payload: { ...payload, args: { big: 'x'.repeat(300000) } }, metadata: { [NAME]: 'returned 300 kB' } };`),
-    verify: (seen) => {
-      assert.equal(seen.result!.modified_payload, null);
-      assert.ok(seen.logs.some((l) => /dropped: modified payload is \d+ bytes, over the limit of 200000/.test(l)), seen.logs.join('\n'));
-    },
+    fails: { code: 'INVALID_RESULT' },
   },
   {
     id: 'config-widen', title: 'grants smuggled in its config (capabilities inside config grant nothing)',

@@ -136,7 +136,7 @@ describe('escape attempts by sandboxed plugins, one manager, one worker', () => 
       hooks: ['tool_pre_invoke'], conditions: [{ tools: ['late-console-victim'] }], capabilities: { fetch: [world.grantedOrigin] } };
     const leftovers = { name: 'victim-of-leftovers', kind: write('victim-of-leftovers', LEFTOVER_VICTIM), hooks: ['tool_pre_invoke'],
       conditions: [{ tools: ['victim-of-leftovers'] }] };
-    group = await openGroup(world, MAIN, { plugin_timeout: 5, max_payload_bytes: 200_000 }, [victim, leftovers]);
+    group = await openGroup(world, MAIN, { plugin_timeout: 5, max_result_bytes: 200_000 }, [victim, leftovers]);
     baseline = await group.fingerprint();
   });
 

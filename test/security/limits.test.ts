@@ -5,9 +5,9 @@ import { PluginError, PluginManager } from '../../src/index.js';
 
 const big = fileURLToPath(new URL('../../../test/fixtures/escapes/big-metadata.js', import.meta.url));
 
-test('metadata over max_payload_bytes is an invalid result, on the chain and through invokeHookForPlugin', async () => {
+test('metadata over max_result_bytes is an invalid result, on the chain and through invokeHookForPlugin', async () => {
   const manager = new PluginManager({
-    plugin_settings: { max_payload_bytes: 2000 },
+    plugin_settings: { max_result_bytes: 2000 },
     plugins: [
       { name: 'small', kind: big, hooks: ['tool_pre_invoke'], config: { bytes: 500 }, conditions: [{ tools: ['small'] }] },
       { name: 'huge', kind: big, hooks: ['tool_pre_invoke'], config: { bytes: 5000 }, conditions: [{ tools: ['huge'] }] },
