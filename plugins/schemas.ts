@@ -58,10 +58,16 @@ export const PiiFilterSchema = z.strictObject({
 export type PiiFilterConfig = z.infer<typeof PiiFilterSchema>;
 
 // ---- deny_filter
+/** Which reason and code a plugin's violations carry: Cordon's own, or those of ContextForge's plugin of that name. */
+const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
+
 export const DenyFilterSchema = z.strictObject({
   words: z.array(z.string().trim().min(1)).min(1),
   case_sensitive: z.boolean().default(false),
   check_names: z.boolean().default(true),
+  /** `word`: whole words only; `substring`: anywhere, as ContextForge's deny list matches */
+  match: z.enum(['word', 'substring']).default('word'),
+  violations: Violations,
 });
 export type DenyFilterConfig = z.infer<typeof DenyFilterSchema>;
 
@@ -111,7 +117,12 @@ export const ResourceFilterSchema = z.strictObject({
     .default(() => ['https', 'http', 'file']),
   allowed_domains: list(domain),
   blocked_paths: list(z.string().startsWith('/', 'must be an absolute path starting with /')),
+  /** hosts refused, with their subdomains */
+  blocked_domains: list(domain),
   max_content_bytes: z.number().int().positive().default(1_000_000),
+  /** replacements in fetched text content, matched case-insensitively, in order */
+  content_filters: list(z.strictObject({ pattern: regexSource('i'), replacement: z.string().default('***') })),
+  violations: Violations,
 });
 export type ResourceFilterConfig = z.infer<typeof ResourceFilterSchema>;
 
