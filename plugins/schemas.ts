@@ -194,6 +194,7 @@ export const SchemaGuardSchema = z.strictObject({
   result_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
   block_unknown_tools: z.boolean().default(false),
   max_errors: z.number().int().positive().default(10),
+  violations: Violations,
 });
 export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;
 

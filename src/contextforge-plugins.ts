@@ -112,7 +112,7 @@ const outputLengthGuard = translator('output_length_guard', () => ({}), {
   min_chars: onlyIf((v) => v === 0 || v === null),
 });
 
-const schemaGuard = translator('schema_guard', () => ({}), {
+const schemaGuard = translator('schema_guard', () => ({ violations: 'contextforge' }), {
   arg_schemas: (value, out) => {
     out.arg_schemas = value ?? {};
   },
@@ -187,10 +187,23 @@ const secretsDetection = translator('secrets_detection', (config) => ({
   min_findings_to_block: onlyIf((v) => v === 1),
 });
 
+/** ContextForge writes a rate as "60/min", "100/hour", "10/s"; Cordon as "60/m", "100/h", "10/s". */
+const RATE_UNITS: Record<string, string> = { s: 's', sec: 's', second: 's', m: 'm', min: 'm', minute: 'm', h: 'h', hour: 'h', d: 'd', day: 'd' };
+export function contextForgeRate(rate: unknown): unknown {
+  const m = typeof rate === 'string' ? /^\s*(\d+)\s*\/\s*([a-z]+)\s*$/i.exec(rate) : null;
+  const unit = m ? RATE_UNITS[m[2]!.toLowerCase()] : undefined;
+  return m && unit ? `${m[1]}/${unit}` : rate;
+}
+const rate = (key: string): Handler => (value, out) => {
+  out[key] = contextForgeRate(value);
+};
+
 const rateLimiter = translator('rate_limiter', () => ({}), {
-  by_user: same('by_user'),
-  by_tenant: same('by_tenant'),
-  by_tool: same('by_tool'),
+  by_user: rate('by_user'),
+  by_tenant: rate('by_tenant'),
+  by_tool: (value, out) => {
+    out.by_tool = value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([tool, r]) => [tool, contextForgeRate(r)])) : value;
+  },
   algorithm: onlyIf((v) => v === 'fixed_window'),
   // counting happens in the manager's shared store (Redis when the fleet store is configured)
   backend: onlyIf((v) => v === 'memory' || v === 'redis'),

@@ -1,0 +1,294 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PluginManager } from '../../src/bundled.js';
+
+/**
+ * ContextForge v1.0.0's expectations for the plugins Cordon runs in their place (its test_manager.py and the
+ * plugins' own tests), on configs written as ContextForge writes them (class-path kinds, its config keys), through
+ * the public API, with our own payloads.
+ */
+
+const SETTINGS = `
+plugin_dirs: ["plugins/native", "plugins/custom"]
+plugin_settings:
+  parallel_execution_within_band: true
+  plugin_timeout: 30
+  fail_on_plugin_error: false
+  enable_plugin_api: true
+  plugin_health_check_interval: 60
+`;
+
+let dir: string;
+const managers: PluginManager[] = [];
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cordon-cf-parity-'));
+});
+after(async () => {
+  await Promise.all(managers.map((m) => m.shutdown()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function managerFor(name: string, yaml: string): Promise<PluginManager> {
+  const path = join(dir, `${name}.yaml`);
+  await writeFile(path, `${yaml}${SETTINGS}`);
+  const manager = new PluginManager(path);
+  managers.push(manager);
+  await manager.initialize();
+  return manager;
+}
+
+const ctx = { request_id: 'cf-parity-1', user: 'tester' };
+const message = (text: string) => ({ role: 'user', content: { type: 'text', text } });
+
+const SEARCH_REPLACE = `
+  - name: "ReplaceWords"
+    kind: "plugins.regex_filter.search_replace.SearchReplacePlugin"
+    description: "A plugin for finding and replacing words."
+    version: "0.1"
+    author: "Someone"
+    hooks: ["prompt_pre_fetch", "prompt_post_fetch"]
+    tags: ["plugin", "transformer", "regex", "search-and-replace", "pre-post"]
+    mode: "enforce"  # enforce | permissive | disabled
+    priority: 150
+    conditions:
+      # Apply to specific tools/servers (ContextForge's empty server_ids/tenant_ids lists are issue 13's)
+      - prompts: ["greeting"]
+    config:
+      words:
+        - search: darn
+          replace: drat
+        - search: drat
+          replace: phooey
+`;
+const DENY = `
+  - name: "DenyWords"
+    kind: "plugins.deny_filter.deny.DenyListPlugin"
+    description: "A plugin that implements a deny list filter."
+    version: "0.1"
+    author: "Someone"
+    hooks: ["prompt_pre_fetch"]
+    tags: ["plugin", "filter", "denylist", "pre-post"]
+    mode: "enforce"  # enforce | permissive | disabled
+    priority: 100
+    conditions:
+      - prompts: ["greeting"]
+    config:
+      words:
+        - synergy
+        - paradigm
+`;
+
+describe('SearchReplacePlugin (test_manager.py expectations)', () => {
+  it('replaces in prompt arguments and rendered messages, rule after rule', async () => {
+    const manager = await managerFor('sr', `plugins:${SEARCH_REPLACE}`);
+    const pre = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'What a darnfest!' } }, ctx);
+    assert.deepEqual(pre.result.modified_payload, { prompt_id: 'greeting', args: { user: 'What a phooeyfest!' } });
+    const post = await manager.invokeHook('prompt_post_fetch',
+      { prompt_id: 'greeting', result: { messages: [message("It's a drat bakery.")] } }, ctx, { localContexts: pre.contexts ?? undefined });
+    assert.deepEqual(post.result.modified_payload, { prompt_id: 'greeting', result: { messages: [message("It's a phooey bakery.")] } });
+    // registered for prompts only: a tool call is not touched
+    const tool = await manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: { input: 'darn data' } }, ctx);
+    assert.equal(tool.result.continue_processing, true);
+    assert.equal(tool.result.modified_payload ?? null, null);
+    assert.equal(tool.result.violation ?? null, null);
+  });
+
+  it('on tool hooks with a tools condition: every string argument and result field', async () => {
+    const manager = await managerFor('sr-tools', `
+plugins:
+  - name: "ToolWords"
+    kind: "plugins.regex_filter.search_replace.SearchReplacePlugin"
+    hooks: ["tool_pre_invoke", "tool_post_invoke"]
+    conditions:
+      - tools: ["lookup"]
+    config:
+      words:
+        - search: poor
+          replace: fine
+        - search: incorrect
+          replace: correct
+`);
+    const pre = await manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: { input: 'poor input', quality: 'incorrect' } }, ctx);
+    assert.deepEqual(pre.result.modified_payload, { name: 'lookup', args: { input: 'fine input', quality: 'correct' } });
+    const post = await manager.invokeHook('tool_post_invoke', { name: 'lookup', result: { output: 'went poor', status: 'incorrect format' } }, ctx);
+    assert.deepEqual(post.result.modified_payload, { name: 'lookup', result: { output: 'went fine', status: 'correct format' } });
+    const other = await manager.invokeHook('tool_pre_invoke', { name: 'other', args: { input: 'poor' } }, ctx);
+    assert.equal(other.result.modified_payload ?? null, null);
+  });
+
+  it("takes Python's regular expressions and replacement syntax", async () => {
+    const manager = await managerFor('sr-python', `
+plugins:
+  - name: "Groups"
+    kind: "plugins.regex_filter.search_replace.SearchReplacePlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      words:
+        - search: '(?P<user>\\w+)@(\\w+)\\.test'
+          replace: '\\g<user> at \\2 ($)'
+        - search: '(?i)SECRET'
+          replace: 'hidden'
+`);
+    const { result } = await manager.invokeHook('tool_pre_invoke', { name: 't', args: { to: 'ann@corp.test', note: 'Secret' } }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 't', args: { to: 'ann at corp ($)', note: 'hidden' } });
+  });
+});
+
+describe('DenyListPlugin (test_manager.py expectations)', () => {
+  it('blocks a prompt whose argument contains a denied word, with reason "Prompt not allowed" and code "deny"', async () => {
+    const manager = await managerFor('deny', `plugins:${DENY}`);
+    const { result } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'pure synergy' } }, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.reason, 'Prompt not allowed');
+    assert.equal(result.violation?.code, 'deny');
+    assert.equal(result.violation?.description, 'A deny word was found in the prompt');
+    assert.equal(result.violation?.plugin_name, 'DenyWords');
+  });
+
+  it('matches as ContextForge does: inside words and case-sensitively', async () => {
+    const manager = await managerFor('deny-substring', `plugins:${DENY}`);
+    const inside = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'paradigmatic' } }, ctx);
+    assert.equal(inside.result.violation?.code, 'deny');
+    const upper = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'Synergy' } }, ctx);
+    assert.equal(upper.result.continue_processing, true);
+    const otherPrompt = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'farewell', args: { user: 'synergy' } }, ctx);
+    assert.equal(otherPrompt.result.continue_processing, true);
+  });
+
+  it('a deny list before search-replace blocks the request', async () => {
+    const manager = await managerFor('deny-sr', `plugins:${DENY}${SEARCH_REPLACE}`);
+    const { result } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'synergy darnfest.' } }, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.reason, 'Prompt not allowed');
+  });
+
+  it('plugins: null runs nothing and changes nothing', async () => {
+    const manager = await managerFor('none', 'plugins:\n');
+    const { result, contexts } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'synergy' } }, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.modified_payload ?? null, null);
+    assert.equal(contexts, null);
+  });
+});
+
+describe('ResourceFilterPlugin (test_resource_filter.py expectations)', () => {
+  let manager: PluginManager;
+  before(async () => {
+    manager = await managerFor('resource', `
+plugins:
+  - name: "ResourceRules"
+    kind: "plugins.resource_filter.resource_filter.ResourceFilterPlugin"
+    hooks: ["resource_pre_fetch", "resource_post_fetch"]
+    mode: "enforce"
+    priority: 75
+    conditions: []
+    config:
+      max_content_size: 512
+      allowed_protocols: ["http", "https", "test"]
+      blocked_domains: ["bad.example", "malware.example.org"]
+      content_filters:
+        - pattern: "passwd\\\\s*[:=]\\\\s*\\\\S+"
+          replacement: "passwd: [HIDDEN]"
+        - pattern: "token[_-]?id\\\\s*[:=]\\\\s*\\\\S+"
+          replacement: "token_id: [HIDDEN]"
+`);
+  });
+  const pre = (uri: string) => manager.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx);
+  const post = (text: string) => manager.invokeHook('resource_post_fetch', { uri: 'test://conf', content: { type: 'resource', uri: 'test://conf', text } }, ctx);
+
+  it('lets an allowed protocol through', async () => {
+    const { result } = await pre('https://fine.example/data');
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.violation ?? null, null);
+  });
+
+  it('blocks a protocol not allowed: PROTOCOL_BLOCKED, "Protocol not allowed"', async () => {
+    const { result } = await pre('file:///etc/hosts');
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.code, 'PROTOCOL_BLOCKED');
+    assert.equal(result.violation?.reason, 'Protocol not allowed');
+  });
+
+  it('blocks a blocked domain, its subdomains, whatever its case: DOMAIN_BLOCKED, "Domain is blocked"', async () => {
+    for (const uri of ['https://bad.example/x', 'https://BAD.Example/x', 'https://cdn.bad.example/x', 'http://malware.example.org/']) {
+      const { result } = await pre(uri);
+      assert.equal(result.continue_processing, false, uri);
+      assert.equal(result.violation?.code, 'DOMAIN_BLOCKED', uri);
+      assert.equal(result.violation?.reason, 'Domain is blocked', uri);
+    }
+    assert.equal((await pre('https://notbad.example/x')).result.continue_processing, true);
+  });
+
+  it('filters fetched text case-insensitively, keeping the rest', async () => {
+    const { result } = await post('Service conf:\nPASSWD: hunter22\ntoken-id: t-999\ntoken_id=t-111\nport: 8080');
+    assert.equal(result.continue_processing, true);
+    const text = (result.modified_payload as { content: { text: string } }).content.text;
+    assert.equal(text, 'Service conf:\npasswd: [HIDDEN]\ntoken_id: [HIDDEN]\ntoken_id: [HIDDEN]\nport: 8080');
+  });
+
+  it('blocks content over max_content_size: CONTENT_TOO_LARGE, "Content exceeds maximum size"', async () => {
+    const { result } = await post('y'.repeat(600));
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.code, 'CONTENT_TOO_LARGE');
+    assert.match(result.violation!.reason, /exceeds maximum size/);
+    assert.equal((await post('y'.repeat(512))).result.continue_processing, true);
+  });
+});
+
+describe('SchemaGuardPlugin (test_schema_guard.py expectations)', () => {
+  it('passes valid arguments and results, blocks invalid ones with its codes', async () => {
+    const manager = await managerFor('schema', `
+plugins:
+  - name: "sg"
+    kind: "plugins.schema_guard.schema_guard.SchemaGuardPlugin"
+    hooks: ["tool_pre_invoke", "tool_post_invoke"]
+    config:
+      arg_schemas:
+        add:
+          type: object
+          required: [x, y]
+          properties: { x: { type: integer }, y: { type: integer } }
+      result_schemas:
+        add: { type: object, required: [sum], properties: { sum: { type: number } } }
+      block_on_violation: true
+`);
+    assert.equal((await manager.invokeHook('tool_pre_invoke', { name: 'add', args: { x: 4, y: 5 } }, ctx)).result.violation ?? null, null);
+    const bad = (await manager.invokeHook('tool_pre_invoke', { name: 'add', args: { x: 4 } }, ctx)).result;
+    assert.equal(bad.continue_processing, false);
+    assert.deepEqual([bad.violation?.reason, bad.violation?.code], ['Schema validation failed', 'SCHEMA_GUARD_ARGS']);
+    assert.equal((await manager.invokeHook('tool_post_invoke', { name: 'add', result: { sum: 9 } }, ctx)).result.violation ?? null, null);
+    const badResult = (await manager.invokeHook('tool_post_invoke', { name: 'add', result: {} }, ctx)).result;
+    assert.deepEqual([badResult.violation?.reason, badResult.violation?.code], ['Schema validation failed', 'SCHEMA_GUARD_RESULT']);
+  });
+});
+
+describe('RateLimiterPlugin (test_rate_limiter.py expectations)', () => {
+  it('takes its rate syntax and blocks the call past the limit', async () => {
+    const manager = await managerFor('rate', `
+plugins:
+  - name: "Limits"
+    kind: "cpex_rate_limiter.RateLimiterPlugin"
+    hooks: ["prompt_pre_fetch", "tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      by_user: "2/min"
+      by_tool:
+        lookup: "1/hour"
+      algorithm: "fixed_window"
+      backend: "memory"
+`);
+    const user = { request_id: 'r', user: 'rate-cf-parity-user' };
+    const call = () => manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: {} }, user);
+    assert.equal((await call()).result.continue_processing, true);
+    assert.equal((await call()).result.continue_processing, true);
+    const third = (await call()).result;
+    assert.equal(third.continue_processing, false);
+    assert.equal(third.violation?.reason, 'Rate limit exceeded');
+    const tool = () => manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: {} }, { request_id: 'r', user: 'rate-cf-parity-other' });
+    assert.equal((await tool()).result.continue_processing, true);
+    assert.equal((await tool()).result.continue_processing, false);
+  });
+});
