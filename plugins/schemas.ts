@@ -37,6 +37,9 @@ const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
 
+/** Which reason and code a plugin's violations carry: Cordon's own, or those of ContextForge's plugin of that name. */
+const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
+
 // ---- pii_filter
 export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
@@ -58,9 +61,6 @@ export const PiiFilterSchema = z.strictObject({
 export type PiiFilterConfig = z.infer<typeof PiiFilterSchema>;
 
 // ---- deny_filter
-/** Which reason and code a plugin's violations carry: Cordon's own, or those of ContextForge's plugin of that name. */
-const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
-
 export const DenyFilterSchema = z.strictObject({
   words: z.array(z.string().trim().min(1)).min(1),
   case_sensitive: z.boolean().default(false),
@@ -105,6 +105,7 @@ export const OutputLengthGuardSchema = z
     max_chars: z.number().int().positive().default(10_000),
     strategy: z.enum(['truncate', 'block']).default('truncate'),
     ellipsis: z.string().default('…'),
+    violations: Violations,
   })
   .refine((c) => c.ellipsis.length < c.max_chars, { path: ['ellipsis'], message: 'must be shorter than max_chars' });
 export type OutputLengthGuardConfig = z.infer<typeof OutputLengthGuardSchema>;
@@ -131,6 +132,7 @@ export const UrlReputationSchema = z.strictObject({
   blocked_domains: list(domain),
   blocked_patterns: list(regexSource('i')),
   allowed_domains: list(domain),
+  violations: Violations,
 });
 export type UrlReputationConfig = z.infer<typeof UrlReputationSchema>;
 

@@ -105,7 +105,7 @@ const resourceFilter = translator(
   },
 );
 
-const outputLengthGuard = translator('output_length_guard', () => ({}), {
+const outputLengthGuard = translator('output_length_guard', () => ({ violations: 'contextforge' }), {
   max_chars: same('max_chars'),
   strategy: same('strategy'),
   ellipsis: same('ellipsis'),
@@ -212,12 +212,17 @@ const rateLimiter = translator('rate_limiter', () => ({}), {
   redis_fallback: noEffect,
 }, { capabilities: { store: true } });
 
-const urlReputation = translator('url_reputation', () => ({}), {
+const urlReputation = translator('url_reputation', () => ({ violations: 'contextforge' }), {
   blocked_domains: same('blocked_domains'),
   blocked_patterns: (value, out) => {
     out.blocked_patterns = patterns(value);
   },
   whitelist_domains: same('allowed_domains'),
+  allowed_patterns: onlyIf(empty),
+  use_heuristic_check: onlyIf((v) => v === false),
+  block_non_secure_http: onlyIf((v) => v === false),
+  // read only by the heuristic check, which is refused above when on
+  entropy_threshold: noEffect,
 });
 
 /** ContextForge class path -> the bundled plugin that runs for it. Both the `plugins.` and the `cpex_` paths. */

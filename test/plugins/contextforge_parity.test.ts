@@ -292,3 +292,87 @@ plugins:
     assert.equal((await tool()).result.continue_processing, false);
   });
 });
+
+describe('URLReputationPlugin (test_url_reputation.py expectations)', () => {
+  let manager: PluginManager;
+  before(async () => {
+    manager = await managerFor('urls', `
+plugins:
+  - name: "Urls"
+    kind: "cpex_url_reputation.URLReputationPlugin"
+    hooks: ["resource_pre_fetch"]
+    mode: "enforce"
+    conditions: []
+    config:
+      whitelist_domains: ["docs.partner.example"]
+      allowed_patterns: []
+      blocked_domains: ["shady.example"]
+      blocked_patterns: ["backoffice", "signin"]
+      use_heuristic_check: false
+      entropy_threshold: 3.5
+      block_non_secure_http: false
+`);
+  });
+  const fetch = async (uri: string) => (await manager.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx)).result;
+
+  it('blocks a blocked domain and its subdomains with reason "Blocked domain"', async () => {
+    for (const uri of ['https://shady.example/a', 'https://cdn.shady.example/a']) {
+      const result = await fetch(uri);
+      assert.equal(result.continue_processing, false, uri);
+      assert.equal(result.violation?.reason, 'Blocked domain', uri);
+      assert.equal(result.violation?.code, 'URL_REPUTATION_BLOCK', uri);
+    }
+  });
+
+  it('blocks a URL matching a blocked pattern with reason "Blocked pattern"', async () => {
+    const result = await fetch('https://fine.example/backoffice/home');
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.reason, 'Blocked pattern');
+  });
+
+  it('lets a whitelisted domain and its subdomains through, and clean URLs', async () => {
+    assert.equal((await fetch('https://api.docs.partner.example/signin')).continue_processing, true);
+    assert.equal((await fetch('https://fine.example/page')).continue_processing, true);
+  });
+
+  it('refuses the heuristic keys it cannot honour, naming plugin and key', async () => {
+    await assert.rejects(managerFor('urls-heuristic', `
+plugins:
+  - name: "Heuristic"
+    kind: "cpex_url_reputation.URLReputationPlugin"
+    hooks: ["resource_pre_fetch"]
+    config: { blocked_domains: [], use_heuristic_check: true }
+`), /plugins\[0\]\.config\.use_heuristic_check: plugin "Heuristic": use_heuristic_check: true has no equivalent in Cordon's url_reputation.*kind: external/);
+  });
+});
+
+describe('OutputLengthGuardPlugin (output_length_guard expectations)', () => {
+  it('truncates to max_chars with the ellipsis inside the limit', async () => {
+    const manager = await managerFor('length', `
+plugins:
+  - name: "Length"
+    kind: "plugins.output_length_guard.output_length_guard.OutputLengthGuardPlugin"
+    hooks: ["tool_post_invoke"]
+    mode: "enforce"
+    config: { min_chars: 0, max_chars: 10, strategy: "truncate", ellipsis: "..." }
+`);
+    const { result } = await manager.invokeHook('tool_post_invoke', { name: 't', result: 'abcdefghijklmnop' }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 't', result: 'abcdefg...' });
+    const short = await manager.invokeHook('tool_post_invoke', { name: 't', result: 'abcdefghij' }, ctx);
+    assert.equal(short.result.modified_payload ?? null, null);
+  });
+
+  it('blocks over max_chars with reason "Output length out of bounds" and code OUTPUT_LENGTH_VIOLATION', async () => {
+    const manager = await managerFor('length-block', `
+plugins:
+  - name: "LengthBlock"
+    kind: "plugins.output_length_guard.output_length_guard.OutputLengthGuardPlugin"
+    hooks: ["tool_post_invoke"]
+    mode: "enforce"
+    config: { max_chars: 5, strategy: "block" }
+`);
+    const { result } = await manager.invokeHook('tool_post_invoke', { name: 't', result: 'too long here' }, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.deepEqual([result.violation?.reason, result.violation?.code], ['Output length out of bounds', 'OUTPUT_LENGTH_VIOLATION']);
+  });
+});
