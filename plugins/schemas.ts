@@ -146,6 +146,8 @@ export const HeaderInjectorSchema = z
     protected_headers: z
       .array(headerName)
       .default(() => ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'host', 'content-length']),
+    /** resource_pre_fetch only: the URIs headers are added for (all when empty) */
+    uri_prefixes: list(z.string().min(1)),
   })
   .superRefine((c, ctx) => {
     const guarded = new Set(c.protected_headers.map((h) => h.toLowerCase()));

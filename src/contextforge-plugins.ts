@@ -124,7 +124,9 @@ const schemaGuard = translator('schema_guard', () => ({ violations: 'contextforg
 
 const headerInjector = translator('header_injector', () => ({}), {
   headers: same('headers'),
-  uri_prefixes: onlyIf(empty),
+  uri_prefixes: (value, out) => {
+    out.uri_prefixes = value ?? [];
+  },
 });
 
 const htmlSanitizer = translator('html_sanitizer', () => ({}), {
