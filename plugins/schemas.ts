@@ -225,6 +225,7 @@ export const RateLimiterSchema = z
     by_user: Rate.optional(),
     by_tenant: Rate.optional(),
     by_tool: z.record(z.string().min(1), Rate).default(() => ({})),
+    violations: Violations,
   })
   .refine((c) => c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
     path: ['by_user'],

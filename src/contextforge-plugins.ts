@@ -200,7 +200,7 @@ const rate = (key: string): Handler => (value, out) => {
   out[key] = contextForgeRate(value);
 };
 
-const rateLimiter = translator('rate_limiter', () => ({}), {
+const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforge' }), {
   by_user: rate('by_user'),
   by_tenant: rate('by_tenant'),
   by_tool: (value, out) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { PluginManager } from '../../src/bundled.js';
 
 /**
@@ -22,12 +22,21 @@ plugin_settings:
 `;
 
 let dir: string;
-const managers: PluginManager[] = [];
+/** managers a describe block shares, shut down at the end; a test's own are shut down after it */
+const shared: PluginManager[] = [];
+let ownByTest: PluginManager[] | null = null;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cordon-cf-parity-'));
 });
+beforeEach(() => {
+  ownByTest = [];
+});
+afterEach(async () => {
+  await Promise.all((ownByTest ?? []).map((m) => m.shutdown()));
+  ownByTest = null;
+});
 after(async () => {
-  await Promise.all(managers.map((m) => m.shutdown()));
+  await Promise.all(shared.map((m) => m.shutdown()));
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -35,7 +44,7 @@ async function managerFor(name: string, yaml: string): Promise<PluginManager> {
   const path = join(dir, `${name}.yaml`);
   await writeFile(path, `${yaml}${SETTINGS}`);
   const manager = new PluginManager(path);
-  managers.push(manager);
+  (ownByTest ?? shared).push(manager);
   await manager.initialize();
   return manager;
 }
@@ -286,7 +295,7 @@ plugins:
     assert.equal((await call()).result.continue_processing, true);
     const third = (await call()).result;
     assert.equal(third.continue_processing, false);
-    assert.equal(third.violation?.reason, 'Rate limit exceeded');
+    assert.equal(third.violation?.code, 'RATE_LIMIT');
     const tool = () => manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: {} }, { request_id: 'r', user: 'rate-cf-parity-other' });
     assert.equal((await tool()).result.continue_processing, true);
     assert.equal((await tool()).result.continue_processing, false);
@@ -397,5 +406,54 @@ plugins:
     });
     const elsewhere = await manager.invokeHook('resource_pre_fetch', { uri: 'https://other.example/', metadata: {} }, ctx);
     assert.equal(elsewhere.result.modified_payload ?? null, null);
+  });
+});
+
+describe('PIIFilterPlugin and SecretsDetectionPlugin, as ContextForge configures them', () => {
+  it('redacts with its redaction_text, keeps whitelisted values, and blocks when block_on_detection', async () => {
+    const manager = await managerFor('pii', `
+plugins:
+  - name: "PII"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      detect_email: true
+      detect_phone: false
+      default_mask_strategy: "redact"
+      redaction_text: "[PII_GONE]"
+      block_on_detection: false
+      log_detections: true
+      whitelist_patterns: ["helpdesk@corp\\\\.example"]
+  - name: "PIIBlock"
+    kind: "plugins.pii_filter.pii_filter.PIIFilterPlugin"
+    hooks: ["prompt_pre_fetch"]
+    config: { block_on_detection: true }
+`);
+    const { result } = await manager.invokeHook('tool_pre_invoke',
+      { name: 'mail', args: { to: 'dana.k@mail.example', cc: 'helpdesk@corp.example' } }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 'mail', args: { to: '[PII_GONE]', cc: 'helpdesk@corp.example' } });
+    const blocked = (await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: { who: 'dana.k@mail.example' } }, ctx)).result;
+    assert.equal(blocked.continue_processing, false);
+    assert.equal(blocked.violation?.code, 'PII_DETECTED');
+  });
+
+  it('blocks a secret of an enabled type, and lets a disabled type through', async () => {
+    const manager = await managerFor('secrets', `
+plugins:
+  - name: "Secrets"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      enabled: { aws_access_key_id: true, slack_token: false }
+      redact: false
+      block_on_detection: true
+      min_findings_to_block: 1
+`);
+    const aws = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'AKIAZ7QX4MNB2KD8WQ3P' } }, ctx)).result;
+    assert.equal(aws.continue_processing, false);
+    const slack = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'xoxb-2048-4096-AbCdEfGhIjKlMnOpQrStUv' } }, ctx)).result;
+    assert.equal(slack.continue_processing, true);
   });
 });
