@@ -18,12 +18,12 @@ export interface Adapted {
 const PYTHON_CLASS = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
 const SCRIPT = /\.(?:[cm]?js|[cm]?ts)$/;
 
-export const EXTERNAL_HINT = 'serve it from a ContextForge plugin server and add a kind: external entry that reaches it with mcp:';
+const EXTERNAL_HINT = 'serve it from a ContextForge plugin server and add a kind: external entry that reaches it with mcp:';
 const TRANSPORTS = ['grpc', 'unix_socket'] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
-export function isPythonClassPath(kind: unknown, catalogue: PluginCatalogue): kind is string {
+function isPythonClassPath(kind: unknown, catalogue: PluginCatalogue): kind is string {
   return typeof kind === 'string' && PYTHON_CLASS.test(kind) && !SCRIPT.test(kind) && !Object.hasOwn(catalogue.schemas, kind);
 }
 

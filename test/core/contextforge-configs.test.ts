@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/bundled.js';
+import { pythonPattern, pythonReplacement } from '../../src/contextforge-plugins.js';
 import { ConfigError, formatIssue } from '../../src/core/errors.js';
 import { cordon } from '../cli/helpers.js';
 import { SHAPES, type Shape } from './contextforge-shapes.js';
@@ -103,5 +104,15 @@ plugin_settings: { plugin_timeout: 5 }
     const ok = await cordon(['validate', '--no-load', good]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /DenyWords +deny_filter/);
+  });
+});
+
+describe('Python regular expressions and replacements, as the translators read them', () => {
+  it('turns Python syntax into JavaScript syntax and keeps $ literal', () => {
+    assert.deepEqual(pythonPattern('(?im)^(?P<k>\\w+)=(?P=k)$'), { source: '^(?<k>\\w+)=\\k<k>$', flags: 'im' });
+    assert.deepEqual(pythonPattern('plain'), { source: 'plain', flags: '' });
+    assert.equal(pythonReplacement('\\1-\\g<2>-\\g<name>'), '$1-$2-$<name>');
+    assert.equal(pythonReplacement('cost: $5 \\\\ \\n'), 'cost: $$5 \\ \n');
+    assert.equal('a1'.replace(/(\d)/, pythonReplacement('[$\\1]')), 'a[$1]');
   });
 });
