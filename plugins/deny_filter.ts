@@ -59,7 +59,8 @@ function firstHit(value: unknown, location: string, test: (text: string) => stri
 export default (config: DenyFilterConfig) => {
   // Longest first, so "drop table" wins over "drop" when both are listed.
   const words = [...config.words].sort((a, b) => b.length - a.length).map(escape).join('|');
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words})(?![\\p{L}\\p{N}_])`, config.case_sensitive ? 'u' : 'iu');
+  const source = config.match === 'substring' ? `(?:${words})` : `(?<![\\p{L}\\p{N}_])(?:${words})(?![\\p{L}\\p{N}_])`;
+  const pattern = new RegExp(source, config.case_sensitive ? 'u' : 'iu');
   const test = (text: string) => pattern.exec(text)?.[0] ?? null;
 
   const check = (hook: string) => (payload: Payload): HookResult | undefined => {
@@ -68,14 +69,12 @@ export default (config: DenyFilterConfig) => {
       (config.check_names ? firstHit(payload[nameField], nameField, test) : null) ??
       (TEXT_FIELDS[hook] ?? []).reduce<Hit | null>((found, field) => found ?? firstHit(payload[field], field, test), null);
     if (!hit) return undefined;
+    const details = { word: hit.word, location: hit.location };
     return {
       continue_processing: false,
-      violation: {
-        reason: 'Denied word',
-        description: `"${hit.word}" is on the deny list (found in ${hit.location})`,
-        code: 'DENY_LIST',
-        details: { word: hit.word, location: hit.location },
-      },
+      violation: config.violations === 'contextforge'
+        ? { reason: 'Prompt not allowed', description: 'A deny word was found in the prompt', code: 'deny', details }
+        : { reason: 'Denied word', description: `"${hit.word}" is on the deny list (found in ${hit.location})`, code: 'DENY_LIST', details },
     };
   };
 

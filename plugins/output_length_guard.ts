@@ -48,9 +48,9 @@ export default (config: OutputLengthGuardConfig) => {
     return {
       continue_processing: false,
       violation: {
-        reason: 'Output too long',
+        reason: config.violations === 'contextforge' ? 'Output length out of bounds' : 'Output too long',
         description: `${field} holds ${over} string(s) longer than ${config.max_chars} characters (longest ${longest})`,
-        code: 'OUTPUT_TOO_LONG',
+        code: config.violations === 'contextforge' ? 'OUTPUT_LENGTH_VIOLATION' : 'OUTPUT_TOO_LONG',
         details: metadata,
       },
       metadata,

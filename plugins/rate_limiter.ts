@@ -104,7 +104,7 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
         violation: {
           reason: 'Rate limit exceeded',
           description: `${over.dimension} ${over.subject} is over its limit of ${over.rate}`,
-          code: 'RATE_LIMITED',
+          code: config.violations === 'contextforge' ? 'RATE_LIMIT' : 'RATE_LIMITED',
           details: { dimension: over.dimension, subject: over.subject, limit: over.rate, count: over.count },
         },
       };

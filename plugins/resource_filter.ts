@@ -2,7 +2,8 @@ import type { HookResult, Payload, ResourceFilterConfig } from './schemas.js';
 
 /**
  * Guards resource fetches: before the fetch the URI must use an allowed scheme, name an allowed host (when a list
- * is set) and stay out of blocked paths; after it, the content must fit in `max_content_bytes`. Parses URIs itself
+ * is set), no blocked domain, and stay out of blocked paths; after it, the content must fit in `max_content_bytes`,
+ * and its text goes through `content_filters`. Parses URIs itself
  * (a sandbox compartment has no URL global) and is otherwise self-contained.
  */
 
@@ -71,22 +72,50 @@ const block = (code: string, reason: string, description: string, details: Recor
   violation: { reason, description, code, details },
 });
 
+/** The fetched text, when the content is text: a string, or an MCP resource content's `text`. */
+function textOf(content: unknown): string | null {
+  if (typeof content === 'string') return content;
+  const text = content && typeof content === 'object' ? (content as { text?: unknown }).text : undefined;
+  return typeof text === 'string' ? text : null;
+}
+
+/** Reason and code of each refusal: Cordon's, or (`violations: contextforge`) those of ContextForge's ResourceFilterPlugin. */
+const VIOLATIONS = {
+  cordon: {
+    invalid: ['RESOURCE_URI_INVALID', 'Invalid resource URI'],
+    scheme: ['RESOURCE_SCHEME_BLOCKED', 'Scheme not allowed'],
+    blockedDomain: ['RESOURCE_DOMAIN_BLOCKED', 'Domain blocked'],
+    tooLarge: ['RESOURCE_TOO_LARGE', 'Resource too large'],
+  },
+  contextforge: {
+    invalid: ['INVALID_URI', 'Invalid URI format'],
+    scheme: ['PROTOCOL_BLOCKED', 'Protocol not allowed'],
+    blockedDomain: ['DOMAIN_BLOCKED', 'Domain is blocked'],
+    tooLarge: ['CONTENT_TOO_LARGE', 'Content exceeds maximum size'],
+  },
+} as const;
+
 export default (config: ResourceFilterConfig) => {
   const schemes = new Set(config.allowed_schemes);
   const blockedPaths = config.blocked_paths.map((p) => normalizePath(p) ?? p);
+  const filters = config.content_filters.map((f) => ({ pattern: new RegExp(f.pattern, 'gi'), replacement: f.replacement }));
+  const v = VIOLATIONS[config.violations];
 
   return {
     resource_pre_fetch(payload: Payload): HookResult | undefined {
       const uri = String(payload.uri);
       const parsed = parseUri(uri);
-      if (!parsed) return block('RESOURCE_URI_INVALID', 'Invalid resource URI', `${uri} is not an absolute URI`, { uri });
+      if (!parsed) return block(v.invalid[0], v.invalid[1], `${uri} is not an absolute URI`, { uri });
       if (!schemes.has(parsed.scheme)) {
-        return block('RESOURCE_SCHEME_BLOCKED', 'Scheme not allowed',
+        return block(v.scheme[0], v.scheme[1],
           `${parsed.scheme}: is not an allowed scheme (allowed: ${config.allowed_schemes.join(', ')})`, { uri, scheme: parsed.scheme });
       }
       const { host, path } = parsed;
       if (host !== null && config.allowed_domains.length > 0 && !config.allowed_domains.some((d) => onDomain(host, d))) {
         return block('RESOURCE_DOMAIN_BLOCKED', 'Domain not allowed', `${host} is not on the allowed domain list`, { uri, host });
+      }
+      if (host !== null && config.blocked_domains.some((d) => onDomain(host, d))) {
+        return block(v.blockedDomain[0], v.blockedDomain[1], `${host} is on the blocked domain list`, { uri, domain: host });
       }
       const hit = blockedPaths.find((p) => path === p || path.startsWith(p === '/' ? p : `${p}/`));
       if (hit !== undefined) {
@@ -97,10 +126,18 @@ export default (config: ResourceFilterConfig) => {
 
     resource_post_fetch(payload: Payload): HookResult | undefined {
       const { content } = payload;
-      const size = utf8Bytes(typeof content === 'string' ? content : (JSON.stringify(content) ?? ''));
-      if (size <= config.max_content_bytes) return { metadata: { content_bytes: size } };
-      return block('RESOURCE_TOO_LARGE', 'Resource too large',
-        `content is ${size} bytes, over the limit of ${config.max_content_bytes}`, { uri: payload.uri, size, limit: config.max_content_bytes });
+      const text = textOf(content);
+      // ContextForge measures the text it filters; Cordon measures whatever was fetched
+      const measured = config.violations === 'contextforge' && text !== null ? text : typeof content === 'string' ? content : (JSON.stringify(content) ?? '');
+      const size = utf8Bytes(measured);
+      if (size > config.max_content_bytes) {
+        return block(v.tooLarge[0], v.tooLarge[1],
+          `content is ${size} bytes, over the limit of ${config.max_content_bytes}`, { uri: payload.uri, size, limit: config.max_content_bytes });
+      }
+      const filtered = text === null ? null : filters.reduce((t, f) => t.replace(f.pattern, f.replacement), text);
+      if (filtered === null || filtered === text) return { metadata: { content_bytes: size } };
+      const modified = typeof content === 'string' ? filtered : { ...(content as Record<string, unknown>), text: filtered };
+      return { modified_payload: { ...payload, content: modified }, metadata: { content_bytes: size, filtered: true } };
     },
   };
 };

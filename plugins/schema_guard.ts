@@ -60,12 +60,13 @@ function validate(schema: JsonSchemaSubset, value: unknown, path: string, errors
 }
 
 export default (config: SchemaGuardConfig) => {
-  const block = (tool: string, errors: string[]): HookResult => ({
+  const block = (tool: string, field: string, errors: string[]): HookResult => ({
     continue_processing: false,
     violation: {
       reason: 'Schema validation failed',
       description: `${tool}: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
-      code: 'SCHEMA_VIOLATION',
+      // ContextForge's SchemaGuardPlugin names the field that failed in its code
+      code: config.violations === 'contextforge' ? (field === 'args' ? 'SCHEMA_GUARD_ARGS' : 'SCHEMA_GUARD_RESULT') : 'SCHEMA_VIOLATION',
       details: { tool, errors },
     },
   });
@@ -74,10 +75,10 @@ export default (config: SchemaGuardConfig) => {
     (payload: Payload): HookResult | undefined => {
       const tool = String(payload.name);
       const schema = Object.hasOwn(schemas, tool) ? schemas[tool] : undefined;
-      if (!schema) return requireSchema ? block(tool, [`no argument schema is configured for tool ${tool}`]) : undefined;
+      if (!schema) return requireSchema ? block(tool, field, [`no argument schema is configured for tool ${tool}`]) : undefined;
       const errors: string[] = [];
       validate(schema, payload[field], field, errors, config.max_errors);
-      return errors.length > 0 ? block(tool, errors) : undefined;
+      return errors.length > 0 ? block(tool, field, errors) : undefined;
     };
 
   return {

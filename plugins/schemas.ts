@@ -37,6 +37,9 @@ const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
 
+/** Which reason and code a plugin's violations carry: Cordon's own, or those of ContextForge's plugin of that name. */
+const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
+
 // ---- pii_filter
 export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
@@ -62,6 +65,9 @@ export const DenyFilterSchema = z.strictObject({
   words: z.array(z.string().trim().min(1)).min(1),
   case_sensitive: z.boolean().default(false),
   check_names: z.boolean().default(true),
+  /** `word`: whole words only; `substring`: anywhere, as ContextForge's deny list matches */
+  match: z.enum(['word', 'substring']).default('word'),
+  violations: Violations,
 });
 export type DenyFilterConfig = z.infer<typeof DenyFilterSchema>;
 
@@ -99,6 +105,7 @@ export const OutputLengthGuardSchema = z
     max_chars: z.number().int().positive().default(10_000),
     strategy: z.enum(['truncate', 'block']).default('truncate'),
     ellipsis: z.string().default('…'),
+    violations: Violations,
   })
   .refine((c) => c.ellipsis.length < c.max_chars, { path: ['ellipsis'], message: 'must be shorter than max_chars' });
 export type OutputLengthGuardConfig = z.infer<typeof OutputLengthGuardSchema>;
@@ -111,7 +118,12 @@ export const ResourceFilterSchema = z.strictObject({
     .default(() => ['https', 'http', 'file']),
   allowed_domains: list(domain),
   blocked_paths: list(z.string().startsWith('/', 'must be an absolute path starting with /')),
+  /** hosts refused, with their subdomains */
+  blocked_domains: list(domain),
   max_content_bytes: z.number().int().positive().default(1_000_000),
+  /** replacements in fetched text content, matched case-insensitively, in order */
+  content_filters: list(z.strictObject({ pattern: regexSource('i'), replacement: z.string().default('***') })),
+  violations: Violations,
 });
 export type ResourceFilterConfig = z.infer<typeof ResourceFilterSchema>;
 
@@ -120,6 +132,7 @@ export const UrlReputationSchema = z.strictObject({
   blocked_domains: list(domain),
   blocked_patterns: list(regexSource('i')),
   allowed_domains: list(domain),
+  violations: Violations,
 });
 export type UrlReputationConfig = z.infer<typeof UrlReputationSchema>;
 
@@ -133,6 +146,8 @@ export const HeaderInjectorSchema = z
     protected_headers: z
       .array(headerName)
       .default(() => ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'host', 'content-length']),
+    /** resource_pre_fetch only: the URIs headers are added for (all when empty) */
+    uri_prefixes: list(z.string().min(1)),
   })
   .superRefine((c, ctx) => {
     const guarded = new Set(c.protected_headers.map((h) => h.toLowerCase()));
@@ -183,6 +198,7 @@ export const SchemaGuardSchema = z.strictObject({
   result_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
   block_unknown_tools: z.boolean().default(false),
   max_errors: z.number().int().positive().default(10),
+  violations: Violations,
 });
 export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;
 
@@ -214,6 +230,7 @@ export const RateLimiterSchema = z
      * metadata, `closed` blocks it (BACKEND_UNAVAILABLE, HTTP 503, Retry-After: 1)
      */
     fail_mode: z.enum(['open', 'closed']).default('open'),
+    violations: Violations,
   })
   .refine((c) => c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
     path: ['by_user'],

@@ -67,9 +67,10 @@ export default (config: UrlReputationConfig) => {
     return {
       continue_processing: false,
       violation: {
-        reason: 'Blocked URL',
+        // ContextForge's URLReputationPlugin says which list matched in its reason
+        reason: config.violations === 'contextforge' ? (verdict.rule.startsWith('domain ') ? 'Blocked domain' : 'Blocked pattern') : 'Blocked URL',
         description: `${verdict.url} matches blocked ${verdict.rule} (found in ${verdict.location})`,
-        code: 'URL_BLOCKED',
+        code: config.violations === 'contextforge' ? 'URL_REPUTATION_BLOCK' : 'URL_BLOCKED',
         details: { ...verdict },
       },
     };

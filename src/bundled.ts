@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { contextForgeClassPaths } from './contextforge-plugins.js';
 import { bundledSchemas } from '../plugins/schemas.js';
 import { loadConfig as loadWith } from './runtime/config-loader.js';
 import type { ConfigInput, ResolvedConfig } from './runtime/config.js';
@@ -13,6 +14,7 @@ export const bundledCatalogue: PluginCatalogue = {
   // compiled bundled plugins sit beside this module's package output: dist/plugins
   dir: fileURLToPath(new URL('../plugins/', import.meta.url)),
   schemas: bundledSchemas,
+  classPaths: contextForgeClassPaths,
 };
 
 /** Loads and validates a config, resolving kinds against the bundled plugins unless another catalogue is given. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, zodIssues, type ConfigIssue } from '../core/errors.js';
 import { ConfigSchema, type ConfigInput, type ResolvedConfig } from './config.js';
+import { adaptContextForge, remapIssue } from './contextforge.js';
 import { interpolateEnv } from './interpolate.js';
 import { NO_CATALOGUE, resolveKinds, type PluginCatalogue } from './kinds.js';
 import { yaml } from './cjs-deps.js';
@@ -25,15 +26,23 @@ export async function loadConfig(source: string | ConfigInput, catalogue: Plugin
   }
   const env = interpolateEnv(raw ?? {}, process.env);
   if (env.issues.length) throw new ConfigError(env.issues, label);
-  const parsed = ConfigSchema.safeParse(env.value);
-  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error.issues), label);
+  // ContextForge's shapes first; its refusals are reported together with whatever else the file gets wrong
+  const adapted = adaptContextForge(env.value, catalogue);
+  const fail = (issues: ConfigIssue[]) =>
+    new ConfigError([...adapted.issues, ...issues.map((issue) => remapIssue(issue, adapted.indexOf))].sort(byPlugin), label);
+  const parsed = ConfigSchema.safeParse(adapted.value);
+  if (!parsed.success) throw fail(zodIssues(parsed.error.issues));
   const config = parsed.data;
   const pluginDirs = config.plugin_dirs.map((d) => resolve(baseDir, d));
   const issues: ConfigIssue[] = [];
   const plugins = await resolveKinds(config.plugins, baseDir, pluginDirs, issues, catalogue);
-  if (issues.length) throw new ConfigError(issues, label);
+  if (issues.length || adapted.issues.length) throw fail(issues);
   return { settings: config.plugin_settings, plugins, source: label };
 }
+
+/** Issues in file order: those of plugins[i] by i, the rest first (a stable sort keeps each plugin's own order). */
+const pluginIndex = (issue: ConfigIssue) => (issue.path[0] === 'plugins' && typeof issue.path[1] === 'number' ? issue.path[1] : -1);
+const byPlugin = (a: ConfigIssue, b: ConfigIssue) => pluginIndex(a) - pluginIndex(b);
 
 async function readYaml(path: string): Promise<unknown> {
   let text: string;

@@ -12,6 +12,20 @@ import type { PluginEntry } from './config.js';
 export interface PluginCatalogue {
   dir: string;
   schemas: Readonly<Record<string, ZodType>>;
+  /** other frameworks' plugin class paths that name a plugin of this catalogue (contextforge.ts applies them) */
+  classPaths?: Readonly<Record<string, ForeignKind>>;
+}
+
+/**
+ * A foreign class path (e.g. ContextForge's `plugins.deny_filter.deny.DenyListPlugin`) standing for a plugin of the
+ * catalogue: `translate` turns the foreign plugin's config into this plugin's, or says, one line per key, what has
+ * no equivalent.
+ */
+export interface ForeignKind {
+  kind: string;
+  /** entry keys the plugin needs, used where the entry does not set them (e.g. a capability) */
+  entry?: Record<string, unknown>;
+  translate(config: Record<string, unknown>): { config: Record<string, unknown>; issues: Array<{ key: string; message: string }> };
 }
 
 export const NO_CATALOGUE: PluginCatalogue = { dir: '', schemas: {} };

@@ -79,6 +79,7 @@ describe('resource_filter', () => {
   it('fills defaults', () => {
     assert.deepEqual(parseConfig('resource_filter', {}), {
       allowed_schemes: ['https', 'http', 'file'], allowed_domains: [], blocked_paths: [], max_content_bytes: 1_000_000,
+      blocked_domains: [], content_filters: [], violations: 'cordon',
     });
   });
 

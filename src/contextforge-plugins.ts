@@ -1,0 +1,247 @@
+import type { ForeignKind } from './runtime/kinds.js';
+
+/**
+ * ContextForge v1.0.0's class paths of the plugins Cordon bundles an equivalent of, each with the translation of
+ * its config keys into the Cordon plugin's: one place for every key ContextForge writes. A key with no equivalent
+ * (a behaviour Cordon's plugin does not have) is reported, never dropped; a key that changes nothing here (logging,
+ * a backend choice the runtime makes) is accepted and listed in the README. Host side only, handed to the runtime by bundled.ts.
+ */
+
+type Out = Record<string, unknown>;
+/** Sets what `value` means in `out`, or calls `none()` when that value has no equivalent. */
+type Handler = (value: unknown, out: Out, none: (message?: string) => void, config: Out) => void;
+
+const same = (key: string): Handler => (value, out) => {
+  out[key] = value;
+};
+const noEffect: Handler = () => {};
+/** A key accepted only at values that ask for nothing Cordon's plugin lacks. */
+const onlyIf = (accepted: (value: unknown) => boolean): Handler => (value, _out, none) => {
+  if (!accepted(value)) none();
+};
+const empty = (value: unknown) => value === null || (Array.isArray(value) && value.length === 0);
+const setIn = (key: string, sub: string): Handler => (value, out) => {
+  out[key] = { ...(out[key] as Out | undefined), [sub]: value };
+};
+
+function translator(kind: string, base: (config: Out) => Out, handlers: Record<string, Handler>, entry?: Out): ForeignKind {
+  return {
+    kind,
+    ...(entry ? { entry } : {}),
+    translate(config) {
+      const out = base(config);
+      const issues: Array<{ key: string; message: string }> = [];
+      for (const [key, value] of Object.entries(config)) {
+        const handler = Object.hasOwn(handlers, key) ? handlers[key]! : undefined;
+        const none = (message = `${key}: ${JSON.stringify(value)} has no equivalent`) => issues.push({ key, message });
+        if (handler) handler(value, out, none, config);
+        else none(`${key} has no equivalent`);
+      }
+      return { config: out, issues };
+    },
+  };
+}
+
+/**
+ * A Python regular expression as JavaScript reads it: named groups `(?P<n>...)` and `(?P=n)`, and leading inline
+ * flags `(?i)` (returned as flags). Other syntax is common to both for the patterns these plugins take.
+ */
+export function pythonPattern(source: string): { source: string; flags: string } {
+  const lead = /^\(\?([aiLmsux]+)\)/.exec(source);
+  const flags = lead ? [...new Set(lead[1]!.replace(/[aLux]/g, ''))].join('') : '';
+  const body = (lead ? source.slice(lead[0].length) : source).replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  return { source: body, flags };
+}
+
+/** A Python `re.sub` replacement (`\1`, `\g<1>`, `\g<name>`, `\\`, `\n`) as a JavaScript one, `$` kept literal. */
+export function pythonReplacement(text: string): string {
+  const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
+  return text.replace(/\$/g, '$$$$').replace(/\\(?:g<(\w+)>|(\d{1,2})|(.))/gs, (whole, group?: string, digits?: string, other?: string) => {
+    if (group !== undefined) return /^\d+$/.test(group) ? `$${group}` : `$<${group}>`;
+    if (digits !== undefined) return `$${digits}`;
+    return other !== undefined && Object.hasOwn(escapes, other) ? escapes[other]! : whole;
+  });
+}
+
+const patterns = (value: unknown) => (Array.isArray(value) ? value.map((p) => (typeof p === 'string' ? pythonPattern(p).source : p)) : value);
+
+// ---- the plugins
+
+const denyList = translator(
+  'deny_filter',
+  // ContextForge's deny list: a plain substring test, case-sensitive, on the prompt's arguments only
+  () => ({ case_sensitive: true, check_names: false, match: 'substring', violations: 'contextforge' }),
+  { words: same('words') },
+);
+
+const searchReplace = translator('regex_filter', () => ({}), {
+  words: (value, out) => {
+    out.rules = Array.isArray(value)
+      ? value.map((w: { search?: unknown; replace?: unknown }) => {
+        if (!w || typeof w !== 'object' || typeof w.search !== 'string') return w;
+        const { source, flags } = pythonPattern(w.search);
+        return { search: source, flags, replace: typeof w.replace === 'string' ? pythonReplacement(w.replace) : w.replace };
+      })
+      : value;
+  },
+});
+
+const resourceFilter = translator(
+  'resource_filter',
+  // ContextForge's defaults: 1 MiB, file/http/https
+  () => ({ max_content_bytes: 1_048_576, allowed_schemes: ['file', 'http', 'https'], violations: 'contextforge' }),
+  {
+    max_content_size: same('max_content_bytes'),
+    allowed_protocols: same('allowed_schemes'),
+    blocked_domains: same('blocked_domains'),
+    content_filters: (value, out) => {
+      out.content_filters = Array.isArray(value)
+        ? value.map((f: { pattern?: unknown; replacement?: unknown }) =>
+          f && typeof f === 'object' && typeof f.pattern === 'string'
+            ? { pattern: pythonPattern(f.pattern).source, replacement: typeof f.replacement === 'string' ? pythonReplacement(f.replacement) : '***' }
+            : f)
+        : value;
+    },
+  },
+);
+
+const outputLengthGuard = translator('output_length_guard', () => ({ violations: 'contextforge' }), {
+  max_chars: same('max_chars'),
+  strategy: same('strategy'),
+  ellipsis: same('ellipsis'),
+  min_chars: onlyIf((v) => v === 0 || v === null),
+});
+
+const schemaGuard = translator('schema_guard', () => ({ violations: 'contextforge' }), {
+  arg_schemas: (value, out) => {
+    out.arg_schemas = value ?? {};
+  },
+  result_schemas: (value, out) => {
+    out.result_schemas = value ?? {};
+  },
+  block_on_violation: onlyIf((v) => v === true),
+});
+
+const headerInjector = translator('header_injector', () => ({}), {
+  headers: same('headers'),
+  uri_prefixes: (value, out) => {
+    out.uri_prefixes = value ?? [];
+  },
+});
+
+const htmlSanitizer = translator('html_sanitizer', () => ({}), {
+  remove_comments: same('strip_comments'),
+  strip_event_handlers: same('strip_event_handlers'),
+});
+
+const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'mask', hash: 'hash' };
+const piiFilter = translator(
+  'pii_filter',
+  // ContextForge redacts with "[REDACTED]" unless told otherwise, and has no IBAN detector
+  () => ({ strategy: 'redact', redaction_text: '[REDACTED]', detect: { iban: false } }),
+  {
+    detect_ssn: setIn('detect', 'ssn'),
+    detect_credit_card: setIn('detect', 'credit_card'),
+    detect_email: setIn('detect', 'email'),
+    detect_phone: setIn('detect', 'phone'),
+    detect_ip_address: setIn('detect', 'ip_address'),
+    detect_aws_keys: (v, _out, none) => v === false || none(`detect_aws_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
+    detect_api_keys: (v, _out, none) => v === false || none(`detect_api_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
+    default_mask_strategy: (value, out, none) => {
+      if (typeof value === 'string' && Object.hasOwn(PII_MASKS, value)) {
+        if (out.strategy !== 'block') out.strategy = PII_MASKS[value];
+      } else none();
+    },
+    redaction_text: same('redaction_text'),
+    block_on_detection: (value, out) => {
+      if (value === true) out.strategy = 'block';
+    },
+    whitelist_patterns: (value, out) => {
+      out.allow = patterns(value);
+    },
+    log_detections: noEffect,
+    include_detection_details: noEffect,
+  },
+);
+
+const SECRET_TYPES: Record<string, string> = {
+  aws_access_key_id: 'aws_access_key', aws_secret_access_key: 'aws_secret_key', google_api_key: 'google_api_key',
+  slack_token: 'slack_token', private_key_block: 'private_key', jwt_like: 'jwt', github_token: 'github_token',
+};
+const secretsDetection = translator('secrets_detection', (config) => ({
+  // ContextForge blocks unless told not to; with block_on_detection: false it redacts when redact: true
+  action: config.block_on_detection === false && config.redact === true ? 'redact' : 'block',
+}), {
+  enabled: (value, out, none) => {
+    if (!value || typeof value !== 'object') return none();
+    const detect: Out = { github_token: false, generic_api_key: false };
+    for (const [type, on] of Object.entries(value)) {
+      if (Object.hasOwn(SECRET_TYPES, type)) detect[SECRET_TYPES[type]!] = on;
+      else if (on) return none(`enabled.${type} has no equivalent`);
+    }
+    out.detect = detect;
+  },
+  redact: noEffect,
+  block_on_detection: (value, _out, none, config) => {
+    if (value === false && config.redact !== true) none('block_on_detection: false without redact: true (report only) has no equivalent');
+  },
+  redaction_text: same('redaction_text'),
+  min_findings_to_block: onlyIf((v) => v === 1),
+});
+
+/** ContextForge writes a rate as "60/min", "100/hour", "10/s"; Cordon as "60/m", "100/h", "10/s". */
+const RATE_UNITS: Record<string, string> = { s: 's', sec: 's', second: 's', m: 'm', min: 'm', minute: 'm', h: 'h', hour: 'h', d: 'd', day: 'd' };
+export function contextForgeRate(rate: unknown): unknown {
+  const m = typeof rate === 'string' ? /^\s*(\d+)\s*\/\s*([a-z]+)\s*$/i.exec(rate) : null;
+  const unit = m ? RATE_UNITS[m[2]!.toLowerCase()] : undefined;
+  return m && unit ? `${m[1]}/${unit}` : rate;
+}
+const rate = (key: string): Handler => (value, out) => {
+  out[key] = contextForgeRate(value);
+};
+
+const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforge' }), {
+  by_user: rate('by_user'),
+  by_tenant: rate('by_tenant'),
+  by_tool: (value, out) => {
+    out.by_tool = value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([tool, r]) => [tool, contextForgeRate(r)])) : value;
+  },
+  algorithm: onlyIf((v) => v === 'fixed_window'),
+  // counting happens in the manager's shared store (Redis when the fleet store is configured)
+  backend: onlyIf((v) => v === 'memory' || v === 'redis'),
+  redis_url: noEffect,
+  redis_key_prefix: noEffect,
+  redis_fallback: noEffect,
+}, { capabilities: { store: true } });
+
+const urlReputation = translator('url_reputation', () => ({ violations: 'contextforge' }), {
+  blocked_domains: same('blocked_domains'),
+  blocked_patterns: (value, out) => {
+    out.blocked_patterns = patterns(value);
+  },
+  whitelist_domains: same('allowed_domains'),
+  allowed_patterns: onlyIf(empty),
+  use_heuristic_check: onlyIf((v) => v === false),
+  block_non_secure_http: onlyIf((v) => v === false),
+  // read only by the heuristic check, which is refused above when on
+  entropy_threshold: noEffect,
+});
+
+/** ContextForge class path -> the bundled plugin that runs for it. Both the `plugins.` and the `cpex_` paths. */
+export const contextForgeClassPaths: Record<string, ForeignKind> = {
+  'plugins.deny_filter.deny.DenyListPlugin': denyList,
+  'plugins.regex_filter.search_replace.SearchReplacePlugin': searchReplace,
+  'plugins.resource_filter.resource_filter.ResourceFilterPlugin': resourceFilter,
+  'plugins.output_length_guard.output_length_guard.OutputLengthGuardPlugin': outputLengthGuard,
+  'plugins.schema_guard.schema_guard.SchemaGuardPlugin': schemaGuard,
+  'plugins.header_injector.header_injector.HeaderInjectorPlugin': headerInjector,
+  'plugins.safe_html_sanitizer.safe_html_sanitizer.SafeHTMLSanitizerPlugin': htmlSanitizer,
+  'plugins.pii_filter.pii_filter.PIIFilterPlugin': piiFilter,
+  'cpex_pii_filter.PIIFilterPlugin': piiFilter,
+  'plugins.secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
+  'cpex_secrets_detection.SecretsDetectionPlugin': secretsDetection,
+  'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': rateLimiter,
+  'cpex_rate_limiter.RateLimiterPlugin': rateLimiter,
+  'plugins.url_reputation.url_reputation.URLReputationPlugin': urlReputation,
+  'cpex_url_reputation.URLReputationPlugin': urlReputation,
+};

@@ -1,0 +1,459 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { PluginManager } from '../../src/bundled.js';
+
+/**
+ * ContextForge v1.0.0's expectations for the plugins Cordon runs in their place (its test_manager.py and the
+ * plugins' own tests), on configs written as ContextForge writes them (class-path kinds, its config keys), through
+ * the public API, with our own payloads.
+ */
+
+const SETTINGS = `
+plugin_dirs: ["plugins/native", "plugins/custom"]
+plugin_settings:
+  parallel_execution_within_band: true
+  plugin_timeout: 30
+  fail_on_plugin_error: false
+  enable_plugin_api: true
+  plugin_health_check_interval: 60
+`;
+
+let dir: string;
+/** managers a describe block shares, shut down at the end; a test's own are shut down after it */
+const shared: PluginManager[] = [];
+let ownByTest: PluginManager[] | null = null;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cordon-cf-parity-'));
+});
+beforeEach(() => {
+  ownByTest = [];
+});
+afterEach(async () => {
+  await Promise.all((ownByTest ?? []).map((m) => m.shutdown()));
+  ownByTest = null;
+});
+after(async () => {
+  await Promise.all(shared.map((m) => m.shutdown()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function managerFor(name: string, yaml: string): Promise<PluginManager> {
+  const path = join(dir, `${name}.yaml`);
+  await writeFile(path, `${yaml}${SETTINGS}`);
+  const manager = new PluginManager(path);
+  (ownByTest ?? shared).push(manager);
+  await manager.initialize();
+  return manager;
+}
+
+const ctx = { request_id: 'cf-parity-1', user: 'tester' };
+const message = (text: string) => ({ role: 'user', content: { type: 'text', text } });
+
+const SEARCH_REPLACE = `
+  - name: "ReplaceWords"
+    kind: "plugins.regex_filter.search_replace.SearchReplacePlugin"
+    description: "A plugin for finding and replacing words."
+    version: "0.1"
+    author: "Someone"
+    hooks: ["prompt_pre_fetch", "prompt_post_fetch"]
+    tags: ["plugin", "transformer", "regex", "search-and-replace", "pre-post"]
+    mode: "enforce"  # enforce | permissive | disabled
+    priority: 150
+    conditions:
+      # Apply to specific tools/servers (ContextForge's empty server_ids/tenant_ids lists are issue 13's)
+      - prompts: ["greeting"]
+    config:
+      words:
+        - search: darn
+          replace: drat
+        - search: drat
+          replace: phooey
+`;
+const DENY = `
+  - name: "DenyWords"
+    kind: "plugins.deny_filter.deny.DenyListPlugin"
+    description: "A plugin that implements a deny list filter."
+    version: "0.1"
+    author: "Someone"
+    hooks: ["prompt_pre_fetch"]
+    tags: ["plugin", "filter", "denylist", "pre-post"]
+    mode: "enforce"  # enforce | permissive | disabled
+    priority: 100
+    conditions:
+      - prompts: ["greeting"]
+    config:
+      words:
+        - synergy
+        - paradigm
+`;
+
+describe('SearchReplacePlugin (test_manager.py expectations)', () => {
+  it('replaces in prompt arguments and rendered messages, rule after rule', async () => {
+    const manager = await managerFor('sr', `plugins:${SEARCH_REPLACE}`);
+    const pre = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'What a darnfest!' } }, ctx);
+    assert.deepEqual(pre.result.modified_payload, { prompt_id: 'greeting', args: { user: 'What a phooeyfest!' } });
+    const post = await manager.invokeHook('prompt_post_fetch',
+      { prompt_id: 'greeting', result: { messages: [message("It's a drat bakery.")] } }, ctx, { localContexts: pre.contexts ?? undefined });
+    assert.deepEqual(post.result.modified_payload, { prompt_id: 'greeting', result: { messages: [message("It's a phooey bakery.")] } });
+    // registered for prompts only: a tool call is not touched
+    const tool = await manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: { input: 'darn data' } }, ctx);
+    assert.equal(tool.result.continue_processing, true);
+    assert.equal(tool.result.modified_payload ?? null, null);
+    assert.equal(tool.result.violation ?? null, null);
+  });
+
+  it('on tool hooks with a tools condition: every string argument and result field', async () => {
+    const manager = await managerFor('sr-tools', `
+plugins:
+  - name: "ToolWords"
+    kind: "plugins.regex_filter.search_replace.SearchReplacePlugin"
+    hooks: ["tool_pre_invoke", "tool_post_invoke"]
+    conditions:
+      - tools: ["lookup"]
+    config:
+      words:
+        - search: poor
+          replace: fine
+        - search: incorrect
+          replace: correct
+`);
+    const pre = await manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: { input: 'poor input', quality: 'incorrect' } }, ctx);
+    assert.deepEqual(pre.result.modified_payload, { name: 'lookup', args: { input: 'fine input', quality: 'correct' } });
+    const post = await manager.invokeHook('tool_post_invoke', { name: 'lookup', result: { output: 'went poor', status: 'incorrect format' } }, ctx);
+    assert.deepEqual(post.result.modified_payload, { name: 'lookup', result: { output: 'went fine', status: 'correct format' } });
+    const other = await manager.invokeHook('tool_pre_invoke', { name: 'other', args: { input: 'poor' } }, ctx);
+    assert.equal(other.result.modified_payload ?? null, null);
+  });
+
+  it("takes Python's regular expressions and replacement syntax", async () => {
+    const manager = await managerFor('sr-python', `
+plugins:
+  - name: "Groups"
+    kind: "plugins.regex_filter.search_replace.SearchReplacePlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      words:
+        - search: '(?P<user>\\w+)@(\\w+)\\.test'
+          replace: '\\g<user> at \\2 ($)'
+        - search: '(?i)SECRET'
+          replace: 'hidden'
+`);
+    const { result } = await manager.invokeHook('tool_pre_invoke', { name: 't', args: { to: 'ann@corp.test', note: 'Secret' } }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 't', args: { to: 'ann at corp ($)', note: 'hidden' } });
+  });
+});
+
+describe('DenyListPlugin (test_manager.py expectations)', () => {
+  it('blocks a prompt whose argument contains a denied word, with reason "Prompt not allowed" and code "deny"', async () => {
+    const manager = await managerFor('deny', `plugins:${DENY}`);
+    const { result } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'pure synergy' } }, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.reason, 'Prompt not allowed');
+    assert.equal(result.violation?.code, 'deny');
+    assert.equal(result.violation?.description, 'A deny word was found in the prompt');
+    assert.equal(result.violation?.plugin_name, 'DenyWords');
+  });
+
+  it('matches as ContextForge does: inside words and case-sensitively', async () => {
+    const manager = await managerFor('deny-substring', `plugins:${DENY}`);
+    const inside = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'paradigmatic' } }, ctx);
+    assert.equal(inside.result.violation?.code, 'deny');
+    const upper = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'Synergy' } }, ctx);
+    assert.equal(upper.result.continue_processing, true);
+    const otherPrompt = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'farewell', args: { user: 'synergy' } }, ctx);
+    assert.equal(otherPrompt.result.continue_processing, true);
+  });
+
+  it('a deny list before search-replace blocks the request', async () => {
+    const manager = await managerFor('deny-sr', `plugins:${DENY}${SEARCH_REPLACE}`);
+    const { result } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'synergy darnfest.' } }, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.reason, 'Prompt not allowed');
+  });
+
+  it('plugins: null runs nothing and changes nothing', async () => {
+    const manager = await managerFor('none', 'plugins:\n');
+    const { result, contexts } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'greeting', args: { user: 'synergy' } }, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.modified_payload ?? null, null);
+    assert.equal(contexts, null);
+  });
+});
+
+describe('ResourceFilterPlugin (test_resource_filter.py expectations)', () => {
+  let manager: PluginManager;
+  before(async () => {
+    manager = await managerFor('resource', `
+plugins:
+  - name: "ResourceRules"
+    kind: "plugins.resource_filter.resource_filter.ResourceFilterPlugin"
+    hooks: ["resource_pre_fetch", "resource_post_fetch"]
+    mode: "enforce"
+    priority: 75
+    conditions: []
+    config:
+      max_content_size: 512
+      allowed_protocols: ["http", "https", "test"]
+      blocked_domains: ["bad.example", "malware.example.org"]
+      content_filters:
+        - pattern: "passwd\\\\s*[:=]\\\\s*\\\\S+"
+          replacement: "passwd: [HIDDEN]"
+        - pattern: "token[_-]?id\\\\s*[:=]\\\\s*\\\\S+"
+          replacement: "token_id: [HIDDEN]"
+`);
+  });
+  const pre = (uri: string) => manager.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx);
+  const post = (text: string) => manager.invokeHook('resource_post_fetch', { uri: 'test://conf', content: { type: 'resource', uri: 'test://conf', text } }, ctx);
+
+  it('lets an allowed protocol through', async () => {
+    const { result } = await pre('https://fine.example/data');
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.violation ?? null, null);
+  });
+
+  it('blocks a protocol not allowed: PROTOCOL_BLOCKED, "Protocol not allowed"', async () => {
+    const { result } = await pre('file:///etc/hosts');
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.code, 'PROTOCOL_BLOCKED');
+    assert.equal(result.violation?.reason, 'Protocol not allowed');
+  });
+
+  it('blocks a blocked domain, its subdomains, whatever its case: DOMAIN_BLOCKED, "Domain is blocked"', async () => {
+    for (const uri of ['https://bad.example/x', 'https://BAD.Example/x', 'https://cdn.bad.example/x', 'http://malware.example.org/']) {
+      const { result } = await pre(uri);
+      assert.equal(result.continue_processing, false, uri);
+      assert.equal(result.violation?.code, 'DOMAIN_BLOCKED', uri);
+      assert.equal(result.violation?.reason, 'Domain is blocked', uri);
+    }
+    assert.equal((await pre('https://notbad.example/x')).result.continue_processing, true);
+  });
+
+  it('filters fetched text case-insensitively, keeping the rest', async () => {
+    const { result } = await post('Service conf:\nPASSWD: hunter22\ntoken-id: t-999\ntoken_id=t-111\nport: 8080');
+    assert.equal(result.continue_processing, true);
+    const text = (result.modified_payload as { content: { text: string } }).content.text;
+    assert.equal(text, 'Service conf:\npasswd: [HIDDEN]\ntoken_id: [HIDDEN]\ntoken_id: [HIDDEN]\nport: 8080');
+  });
+
+  it('blocks content over max_content_size: CONTENT_TOO_LARGE, "Content exceeds maximum size"', async () => {
+    const { result } = await post('y'.repeat(600));
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.code, 'CONTENT_TOO_LARGE');
+    assert.match(result.violation!.reason, /exceeds maximum size/);
+    assert.equal((await post('y'.repeat(512))).result.continue_processing, true);
+  });
+});
+
+describe('SchemaGuardPlugin (test_schema_guard.py expectations)', () => {
+  it('passes valid arguments and results, blocks invalid ones with its codes', async () => {
+    const manager = await managerFor('schema', `
+plugins:
+  - name: "sg"
+    kind: "plugins.schema_guard.schema_guard.SchemaGuardPlugin"
+    hooks: ["tool_pre_invoke", "tool_post_invoke"]
+    config:
+      arg_schemas:
+        add:
+          type: object
+          required: [x, y]
+          properties: { x: { type: integer }, y: { type: integer } }
+      result_schemas:
+        add: { type: object, required: [sum], properties: { sum: { type: number } } }
+      block_on_violation: true
+`);
+    assert.equal((await manager.invokeHook('tool_pre_invoke', { name: 'add', args: { x: 4, y: 5 } }, ctx)).result.violation ?? null, null);
+    const bad = (await manager.invokeHook('tool_pre_invoke', { name: 'add', args: { x: 4 } }, ctx)).result;
+    assert.equal(bad.continue_processing, false);
+    assert.deepEqual([bad.violation?.reason, bad.violation?.code], ['Schema validation failed', 'SCHEMA_GUARD_ARGS']);
+    assert.equal((await manager.invokeHook('tool_post_invoke', { name: 'add', result: { sum: 9 } }, ctx)).result.violation ?? null, null);
+    const badResult = (await manager.invokeHook('tool_post_invoke', { name: 'add', result: {} }, ctx)).result;
+    assert.deepEqual([badResult.violation?.reason, badResult.violation?.code], ['Schema validation failed', 'SCHEMA_GUARD_RESULT']);
+  });
+});
+
+describe('RateLimiterPlugin (test_rate_limiter.py expectations)', () => {
+  it('takes its rate syntax and blocks the call past the limit', async () => {
+    const manager = await managerFor('rate', `
+plugins:
+  - name: "Limits"
+    kind: "cpex_rate_limiter.RateLimiterPlugin"
+    hooks: ["prompt_pre_fetch", "tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      by_user: "2/min"
+      by_tool:
+        lookup: "1/hour"
+      algorithm: "fixed_window"
+      backend: "memory"
+`);
+    const user = { request_id: 'r', user: 'rate-cf-parity-user' };
+    const call = () => manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: {} }, user);
+    assert.equal((await call()).result.continue_processing, true);
+    assert.equal((await call()).result.continue_processing, true);
+    const third = (await call()).result;
+    assert.equal(third.continue_processing, false);
+    assert.equal(third.violation?.code, 'RATE_LIMIT');
+    const tool = () => manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: {} }, { request_id: 'r', user: 'rate-cf-parity-other' });
+    assert.equal((await tool()).result.continue_processing, true);
+    assert.equal((await tool()).result.continue_processing, false);
+  });
+});
+
+describe('URLReputationPlugin (test_url_reputation.py expectations)', () => {
+  let manager: PluginManager;
+  before(async () => {
+    manager = await managerFor('urls', `
+plugins:
+  - name: "Urls"
+    kind: "cpex_url_reputation.URLReputationPlugin"
+    hooks: ["resource_pre_fetch"]
+    mode: "enforce"
+    conditions: []
+    config:
+      whitelist_domains: ["docs.partner.example"]
+      allowed_patterns: []
+      blocked_domains: ["shady.example"]
+      blocked_patterns: ["backoffice", "signin"]
+      use_heuristic_check: false
+      entropy_threshold: 3.5
+      block_non_secure_http: false
+`);
+  });
+  const fetch = async (uri: string) => (await manager.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx)).result;
+
+  it('blocks a blocked domain and its subdomains with reason "Blocked domain"', async () => {
+    for (const uri of ['https://shady.example/a', 'https://cdn.shady.example/a']) {
+      const result = await fetch(uri);
+      assert.equal(result.continue_processing, false, uri);
+      assert.equal(result.violation?.reason, 'Blocked domain', uri);
+      assert.equal(result.violation?.code, 'URL_REPUTATION_BLOCK', uri);
+    }
+  });
+
+  it('blocks a URL matching a blocked pattern with reason "Blocked pattern"', async () => {
+    const result = await fetch('https://fine.example/backoffice/home');
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.reason, 'Blocked pattern');
+  });
+
+  it('lets a whitelisted domain and its subdomains through, and clean URLs', async () => {
+    assert.equal((await fetch('https://api.docs.partner.example/signin')).continue_processing, true);
+    assert.equal((await fetch('https://fine.example/page')).continue_processing, true);
+  });
+
+  it('refuses the heuristic keys it cannot honour, naming plugin and key', async () => {
+    await assert.rejects(managerFor('urls-heuristic', `
+plugins:
+  - name: "Heuristic"
+    kind: "cpex_url_reputation.URLReputationPlugin"
+    hooks: ["resource_pre_fetch"]
+    config: { blocked_domains: [], use_heuristic_check: true }
+`), /plugins\[0\]\.config\.use_heuristic_check: plugin "Heuristic": use_heuristic_check: true has no equivalent in Cordon's url_reputation.*kind: external/);
+  });
+});
+
+describe('OutputLengthGuardPlugin (output_length_guard expectations)', () => {
+  it('truncates to max_chars with the ellipsis inside the limit', async () => {
+    const manager = await managerFor('length', `
+plugins:
+  - name: "Length"
+    kind: "plugins.output_length_guard.output_length_guard.OutputLengthGuardPlugin"
+    hooks: ["tool_post_invoke"]
+    mode: "enforce"
+    config: { min_chars: 0, max_chars: 10, strategy: "truncate", ellipsis: "..." }
+`);
+    const { result } = await manager.invokeHook('tool_post_invoke', { name: 't', result: 'abcdefghijklmnop' }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 't', result: 'abcdefg...' });
+    const short = await manager.invokeHook('tool_post_invoke', { name: 't', result: 'abcdefghij' }, ctx);
+    assert.equal(short.result.modified_payload ?? null, null);
+  });
+
+  it('blocks over max_chars with reason "Output length out of bounds" and code OUTPUT_LENGTH_VIOLATION', async () => {
+    const manager = await managerFor('length-block', `
+plugins:
+  - name: "LengthBlock"
+    kind: "plugins.output_length_guard.output_length_guard.OutputLengthGuardPlugin"
+    hooks: ["tool_post_invoke"]
+    mode: "enforce"
+    config: { max_chars: 5, strategy: "block" }
+`);
+    const { result } = await manager.invokeHook('tool_post_invoke', { name: 't', result: 'too long here' }, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.deepEqual([result.violation?.reason, result.violation?.code], ['Output length out of bounds', 'OUTPUT_LENGTH_VIOLATION']);
+  });
+});
+
+describe('HeaderInjectorPlugin (header_injector expectations)', () => {
+  it('merges its headers into a resource fetch, only for the configured URI prefixes', async () => {
+    const manager = await managerFor('headers', `
+plugins:
+  - name: "Headers"
+    kind: "plugins.header_injector.header_injector.HeaderInjectorPlugin"
+    hooks: ["resource_pre_fetch"]
+    mode: "enforce"
+    config:
+      headers: { User-Agent: "Gateway-Test/2.0", X-Trace: "on" }
+      uri_prefixes: ["https://api.partner.example/"]
+`);
+    const { result } = await manager.invokeHook('resource_pre_fetch',
+      { uri: 'https://api.partner.example/v1/doc', metadata: { headers: { Accept: 'text/plain', 'user-agent': 'old' }, other: 1 } }, ctx);
+    assert.deepEqual(result.modified_payload, {
+      uri: 'https://api.partner.example/v1/doc',
+      metadata: { headers: { Accept: 'text/plain', 'User-Agent': 'Gateway-Test/2.0', 'X-Trace': 'on' }, other: 1 },
+    });
+    const elsewhere = await manager.invokeHook('resource_pre_fetch', { uri: 'https://other.example/', metadata: {} }, ctx);
+    assert.equal(elsewhere.result.modified_payload ?? null, null);
+  });
+});
+
+describe('PIIFilterPlugin and SecretsDetectionPlugin, as ContextForge configures them', () => {
+  it('redacts with its redaction_text, keeps whitelisted values, and blocks when block_on_detection', async () => {
+    const manager = await managerFor('pii', `
+plugins:
+  - name: "PII"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      detect_email: true
+      detect_phone: false
+      default_mask_strategy: "redact"
+      redaction_text: "[PII_GONE]"
+      block_on_detection: false
+      log_detections: true
+      whitelist_patterns: ["helpdesk@corp\\\\.example"]
+  - name: "PIIBlock"
+    kind: "plugins.pii_filter.pii_filter.PIIFilterPlugin"
+    hooks: ["prompt_pre_fetch"]
+    config: { block_on_detection: true }
+`);
+    const { result } = await manager.invokeHook('tool_pre_invoke',
+      { name: 'mail', args: { to: 'dana.k@mail.example', cc: 'helpdesk@corp.example' } }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 'mail', args: { to: '[PII_GONE]', cc: 'helpdesk@corp.example' } });
+    const blocked = (await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: { who: 'dana.k@mail.example' } }, ctx)).result;
+    assert.equal(blocked.continue_processing, false);
+    assert.equal(blocked.violation?.code, 'PII_DETECTED');
+  });
+
+  it('blocks a secret of an enabled type, and lets a disabled type through', async () => {
+    const manager = await managerFor('secrets', `
+plugins:
+  - name: "Secrets"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      enabled: { aws_access_key_id: true, slack_token: false }
+      redact: false
+      block_on_detection: true
+      min_findings_to_block: 1
+`);
+    const aws = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'AKIAZ7QX4MNB2KD8WQ3P' } }, ctx)).result;
+    assert.equal(aws.continue_processing, false);
+    const slack = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'xoxb-2048-4096-AbCdEfGhIjKlMnOpQrStUv' } }, ctx)).result;
+    assert.equal(slack.continue_processing, true);
+  });
+});
