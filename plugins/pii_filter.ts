@@ -1,20 +1,17 @@
+import { claim, replaceFindings, type Finding } from './lib/findings.js';
+import { rewriteFields, textHooks } from './lib/hooks.js';
+import { mapStrings } from './lib/strings.js';
 import type { HookResult, Payload, PiiFilterConfig, PiiStrategy, PiiType } from './schemas.js';
 
 /**
  * Finds personal data (email, phone, SSN, credit card, IP address, IBAN) in the text of a payload and masks,
- * redacts, hashes it, or blocks the request. Self-contained: it runs in a sandbox compartment with no module loader.
+ * redacts, hashes it, or blocks the request.
  */
 
 interface Detector {
   type: PiiType;
   pattern: RegExp;
   valid?: (text: string) => boolean;
-}
-
-interface Finding {
-  type: PiiType;
-  start: number;
-  end: number;
 }
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -86,35 +83,22 @@ function fnv1a(text: string, basis: number): string {
   return hash.toString(16).padStart(8, '0');
 }
 
-function find(text: string, config: PiiFilterConfig, allow: RegExp[]): Finding[] {
+function find(text: string, config: PiiFilterConfig, allow: RegExp[]): Finding<PiiType>[] {
   // A detector's own matches never overlap each other, so each is checked only against earlier detectors'.
-  let found: Finding[] = [];
+  let found: Finding<PiiType>[] = [];
   for (const { type, pattern, valid } of DETECTORS) {
     if (!config.detect[type]) continue;
-    const mine: Finding[] = [];
+    const mine: Finding<PiiType>[] = [];
     for (const match of text.matchAll(pattern)) {
       const start = match.index;
       const end = start + match[0].length;
       if (valid && !valid(match[0])) continue;
       if (allow.some((re) => re.test(match[0]))) continue;
-      if (overlaps(found, start, end)) continue;
       mine.push({ type, start, end });
     }
-    found = [...found, ...mine].sort((a, b) => a.start - b.start);
+    found = claim(found, mine);
   }
   return found;
-}
-
-/** Whether [start, end) overlaps a finding of `sorted` (ordered by start, none overlapping): a binary search. */
-function overlaps(sorted: Finding[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]!.start < end;
 }
 
 /** Keeps the last four letters or digits (and every separator) so a person can still tell two values apart. */
@@ -157,21 +141,14 @@ export default (config: PiiFilterConfig) => {
     let total = 0;
     let blocked = false;
     const rewrite = (text: string): string => {
-      const found = find(text, config, allow);
-      if (found.length === 0) return text;
-      let out = '';
-      let at = 0;
-      for (const f of found) {
+      return replaceFindings(text, find(text, config, allow), (f, value) => {
         counts[f.type] = (counts[f.type] ?? 0) + 1;
         total++;
         if (strategyOf(f.type) === 'block') blocked = true;
-        out += text.slice(at, f.start) + replacement(f.type, text.slice(f.start, f.end));
-        at = f.end;
-      }
-      return out + text.slice(at);
+        return replacement(f.type, value);
+      });
     };
-    const modified: Payload = { ...payload };
-    for (const field of fields) if (field in payload) modified[field] = mapStrings(payload[field], rewrite);
+    const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
     if (total === 0) return undefined;
     const metadata = { pii_found: total, pii_types: counts };
     if (blocked) {
@@ -189,33 +166,5 @@ export default (config: PiiFilterConfig) => {
     return { modified_payload: modified, metadata };
   };
 
-  const on = (fields: readonly string[]) => (payload: Payload) => scan(payload, fields);
-  return {
-    tool_pre_invoke: on(['args']),
-    tool_post_invoke: on(['result']),
-    prompt_pre_fetch: on(['args']),
-    prompt_post_fetch: on(['result']),
-    resource_post_fetch: on(['content']),
-    agent_pre_invoke: on(['messages', 'system_prompt']),
-    agent_post_invoke: on(['messages', 'tool_calls']),
-  };
+  return textHooks((fields) => (payload: Payload) => scan(payload, fields));
 };
-
-const STRUCTURAL_KEYS = new Set(['role', 'type']);
-
-/** Rewrites every string leaf; returns the same reference when nothing changed. */
-function mapStrings(value: unknown, fn: (text: string) => string): unknown {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) {
-    const out = value.map((item) => mapStrings(item, fn));
-    return out.some((item, i) => item !== value[i]) ? out : value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  let out: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (STRUCTURAL_KEYS.has(key) || key === '__proto__') continue;
-    const next = mapStrings(item, fn);
-    if (next !== item) (out ??= { ...value })[key] = next;
-  }
-  return out ?? value;
-}

@@ -1,8 +1,11 @@
+import { claim, overlaps, replaceFindings, type Finding } from './lib/findings.js';
+import { rewriteFields, textHooks } from './lib/hooks.js';
+import { mapStrings } from './lib/strings.js';
 import type { HookResult, Payload, SecretsDetectionConfig } from './schemas.js';
 
 /**
  * Finds credentials in a payload's text (cloud keys, tokens, private key blocks, JWTs, high-entropy values given
- * as api_key=..., password: ... and the like) and blocks the request or redacts them. Self-contained for the sandbox.
+ * as api_key=..., password: ... and the like) and blocks the request or redacts them.
  */
 
 type SecretType = keyof SecretsDetectionConfig['detect'];
@@ -54,18 +57,13 @@ function entropy(text: string): number {
   return bits;
 }
 
-interface Finding {
-  type: SecretType;
-  start: number;
-  end: number;
-}
 
-function find(text: string, config: SecretsDetectionConfig): Finding[] {
+function find(text: string, config: SecretsDetectionConfig): Finding<SecretType>[] {
   // A detector's own matches never overlap each other, so each is checked only against earlier detectors'.
-  let found: Finding[] = [];
+  let found: Finding<SecretType>[] = [];
   for (const d of DETECTORS) {
     if (!config.detect[d.type]) continue;
-    const mine: Finding[] = [];
+    const mine: Finding<SecretType>[] = [];
     for (const match of text.matchAll(d.pattern)) {
       const secret = match.length > 1 ? (match[match.length - 1] ?? match[0]) : match[0];
       const end = match.index + match[0].length;
@@ -74,25 +72,14 @@ function find(text: string, config: SecretsDetectionConfig): Finding[] {
       if (overlaps(found, start, end)) continue;
       mine.push({ type: d.type, start, end });
     }
-    found = [...found, ...mine].sort((a, b) => a.start - b.start);
+    found = claim(found, mine);
   }
   return found;
 }
 
-/** Whether [start, end) overlaps a finding of `sorted` (ordered by start, none overlapping): a binary search. */
-function overlaps(sorted: Finding[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]!.start < end;
-}
 
 export default (config: SecretsDetectionConfig) => {
-  const on = (fields: readonly string[]) => (payload: Payload): HookResult | undefined => {
+  return textHooks((fields) => (payload: Payload): HookResult | undefined => {
     const counts: Partial<Record<SecretType, number>> = {};
     let total = 0;
     const note = (type: SecretType) => {
@@ -111,18 +98,13 @@ export default (config: SecretsDetectionConfig) => {
         note('generic_api_key');
         return config.redaction_text;
       }
-      let out = '';
-      let at = 0;
-      for (const f of found) {
+      return replaceFindings(text, found, (f) => {
         note(f.type);
-        out += text.slice(at, f.start) + config.redaction_text;
-        at = f.end;
-      }
-      return found.length ? out + text.slice(at) : text;
+        return config.redaction_text;
+      });
     };
 
-    const modified: Payload = { ...payload };
-    for (const field of fields) if (field in payload) modified[field] = mapStrings(payload[field], null, rewrite);
+    const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
     if (total === 0) return undefined;
     const metadata = { secrets_found: total, secret_types: counts };
     if (config.action === 'redact') return { modified_payload: modified, metadata };
@@ -136,34 +118,5 @@ export default (config: SecretsDetectionConfig) => {
       },
       metadata,
     };
-  };
-
-  return {
-    tool_pre_invoke: on(['args']),
-    tool_post_invoke: on(['result']),
-    prompt_pre_fetch: on(['args']),
-    prompt_post_fetch: on(['result']),
-    resource_post_fetch: on(['content']),
-    agent_pre_invoke: on(['messages', 'system_prompt']),
-    agent_post_invoke: on(['messages', 'tool_calls']),
-  };
+  });
 };
-
-const STRUCTURAL_KEYS = new Set(['role', 'type']);
-
-/** Rewrites every string leaf, telling `fn` the key it sits under; same reference when nothing changed. */
-function mapStrings(value: unknown, key: string | null, fn: (text: string, key: string | null) => string): unknown {
-  if (typeof value === 'string') return fn(value, key);
-  if (Array.isArray(value)) {
-    const out = value.map((item) => mapStrings(item, key, fn));
-    return out.some((item, i) => item !== value[i]) ? out : value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  let out: Record<string, unknown> | undefined;
-  for (const [k, item] of Object.entries(value)) {
-    if (STRUCTURAL_KEYS.has(k) || k === '__proto__') continue;
-    const next = mapStrings(item, k, fn);
-    if (next !== item) (out ??= { ...value })[k] = next;
-  }
-  return out ?? value;
-}
