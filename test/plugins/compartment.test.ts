@@ -33,7 +33,7 @@ const CASES: Array<[name: string, config: unknown, hook: string, payload: unknow
   ['pii_filter', {}, 'tool_pre_invoke', { name: 'send_email', args: { to: 'dana@example.com', note: 'card 4111 1111 1111 1111' } }],
   ['deny_filter', { words: ['drop_database'] }, 'tool_pre_invoke', { name: 'drop_database', args: {} }],
   ['regex_filter', { rules: [{ search: '(\\w+)@corp', replace: '$1@[corp]' }] }, 'tool_post_invoke', { name: 't', result: 'mail ops@corp' }],
-  ['secrets_detection', {}, 'tool_post_invoke', { name: 'read_file', result: 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE' }],
+  ['secrets_detection', {}, 'tool_post_invoke', { name: 'read_file', result: `AWS_ACCESS_KEY_ID=${['AKIA', 'Q3T7XK2MZ5WB4NRD'].join('')}` }],
   ['output_length_guard', { max_chars: 5 }, 'tool_post_invoke', { name: 't', result: { text: 'abcdefgh' } }],
   ['resource_filter', { blocked_paths: ['/etc'] }, 'resource_pre_fetch', { uri: 'file:///srv/%2e%2e/etc/passwd', metadata: {} }],
   ['url_reputation', { blocked_domains: ['malware.test'] }, 'tool_pre_invoke', { name: 'fetch', args: { url: 'https://x.malware.test/' } }],
