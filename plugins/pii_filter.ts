@@ -45,7 +45,7 @@ function find(text: string, detectors: readonly PiiDetector<PiiType>[], emails: 
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const value = m[0];
-      if ((valid && !valid(value)) || allowed(value)) continue;
+      if ((valid && !valid(value, text, m.index)) || allowed(value)) continue;
       mine.push({ type, start: m.index, end: m.index + value.length });
     }
     found = claim(found, mine);

@@ -1,4 +1,4 @@
-import { isBenignValue, isPlaceholder } from './lib/allowlist.js';
+import { isBenignValue, isPlaceholder, isPlainWord } from './lib/allowlist.js';
 import { entropy } from './lib/checksums.js';
 import { claim, replaceFindings, type Finding } from './lib/findings.js';
 import { rewriteFields, textHooks } from './lib/hooks.js';
@@ -59,7 +59,7 @@ function judge(rule: SecretRule, text: string, m: RegExpExecArray, value: string
   if (rule.labelled) return labelled(keyAround(text, m.index, m[0]), value, minEntropy);
   if (rule.confirm && !rule.confirm(value) && entropy(value) < RANDOM_ENTROPY) return null;
   if (rule.type === 'url_credentials' && isBenignValue(value)) return null;
-  if (rule.type === 'authorization_header' && (isBenignValue(value) || entropy(value) < 3)) return null;
+  if (rule.type === 'authorization_header' && (isPlainWord(value) || entropy(value) < 3)) return null;
   return rule.type;
 }
 

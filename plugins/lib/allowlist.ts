@@ -16,15 +16,22 @@ const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]+)?$/;
 const WORDS = /^(?:[a-z]+(?:[_\-. ][a-z]+)*|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[ _][A-Za-z][a-z]+)*|[A-Z]+(?:_[A-Z]+)*)$/;
 const LITERALS = new Set(['true', 'false', 'null', 'none', 'nil', 'undefined', 'required', 'optional', 'string', 'secret', 'password', 'token']);
 const REPEATED = /^(.)\1+$/;
+/** a sentence (three or more spaces): prose about a credential, not one (multi-word passphrases are missed) */
+const PROSE = /\S \S+ \S+ \S/;
 
 /** A documented placeholder or a template: `<YOUR_API_KEY>`, `sk-...`, `AKIAIOSFODNN7EXAMPLE`, `${TOKEN}`, `xxxx`. */
 export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER_WORDS.test(value) || REFERENCE.test(value) || REPEATED.test(value);
 }
 
+/** A value an Authorization header or a URL carries that is a word or a placeholder, not a credential. */
+export function isPlainWord(value: string): boolean {
+  return isPlaceholder(value) || LITERALS.has(value.toLowerCase()) || WORDS.test(value);
+}
+
 /** Whether a value found only by its label (a key such as `password` or `api_key`) is something else after all. */
 export function isBenignValue(value: string): boolean {
   return isPlaceholder(value) || LITERALS.has(value.toLowerCase()) || UUID.test(value) || HEX_DIGEST.test(value) ||
-    DIGEST_PREFIX.test(value) || VERSION.test(value) || WORDS.test(value) || /^\d+$/.test(value) ||
-    value.startsWith('/') || value.startsWith('./') || value.startsWith('http://') || value.startsWith('https://');
+    DIGEST_PREFIX.test(value) || VERSION.test(value) || WORDS.test(value) || PROSE.test(value) || /^\d+$/.test(value) ||
+    value.startsWith('{') || value.startsWith('[') || value.startsWith('/') || value.startsWith('./') || value.startsWith('http://') || value.startsWith('https://');
 }

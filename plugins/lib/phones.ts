@@ -35,6 +35,8 @@ export function phoneChecker(regions: readonly string[] = DEFAULT_PHONE_REGIONS)
   }
   const fits = (country: Country | undefined, nsn: string) =>
     country !== undefined && country.lengths.has(nsn.length) && country.pattern.test(nsn);
+  // after the trunk prefix a national number does not start with 0 (00... is an international or service prefix)
+  const fitsNational = (country: Country, nsn: string) => nsn[0] !== '0' && fits(country, nsn);
   const national = regions.map((r) => countries.get(r)).filter((c): c is Country => c !== undefined);
 
   return (candidate) => {
@@ -55,8 +57,8 @@ export function phoneChecker(regions: readonly string[] = DEFAULT_PHONE_REGIONS)
     if (digits.length < 8 || digits.length > 15) return false;
     // A national number is written with its trunk prefix where the region has one (NANP: optional).
     return national.some((c) =>
-      c.trunk === '1' ? fits(c, digits) || (digits.startsWith('1') && fits(c, digits.slice(1)))
-        : c.trunk ? digits.startsWith(c.trunk) && fits(c, digits.slice(c.trunk.length))
-          : fits(c, digits));
+      c.trunk === '1' ? fitsNational(c, digits) || (digits.startsWith('1') && fitsNational(c, digits.slice(1)))
+        : c.trunk ? digits.startsWith(c.trunk) && fitsNational(c, digits.slice(c.trunk.length))
+          : fitsNational(c, digits));
   };
 }

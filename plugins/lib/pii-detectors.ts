@@ -15,8 +15,16 @@ export type Detectable = 'email' | 'phone' | 'ssn' | 'credit_card' | 'ip_address
 export interface PiiDetector<T extends string> {
   type: T;
   pattern: RegExp;
-  valid?: (text: string) => boolean;
+  /** the type's own check of a candidate, told where in `text` it starts */
+  valid?: (value: string, text: string, start: number) => boolean;
 }
+
+/**
+ * An id written as a bare run of digits (no grouping) is as likely an order number or a timestamp: it counts only
+ * with a word naming it shortly before, as Presidio's context words do.
+ */
+const namedBefore = (words: RegExp) => (value: string, text: string, start: number) =>
+  /\D/.test(value) || words.test(text.slice(Math.max(0, start - 40), start));
 
 const digitsOf = (text: string) => {
   let out = '';
@@ -86,22 +94,27 @@ function ipv6Valid(text: string): boolean {
   return groups > 0 && (double !== -1 ? groups <= 7 : groups === 8);
 }
 
+const nhsNamed = namedBefore(/nhs|health/i);
+const aadhaarNamed = namedBefore(/aadhaa?r|uidai|\buid/i);
+
 /** Builds the detectors once per plugin instance (every regex compiled here). */
 export function piiDetectors(phoneRegions?: readonly string[]): PiiDetector<Detectable>[] {
   const phone = phoneChecker(phoneRegions);
+  // Order matters: an earlier type claims its text first. National ids (switched on by choice) come before cards, so
+  // a 12-digit Aadhaar number that also happens to pass Luhn stays an Aadhaar number.
   return [
     { type: 'iban', pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g, valid: ibanChecker() },
-    { type: 'credit_card', pattern: /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-]?\d)/g, valid: (t) => isCard(digitsOf(t)) },
     { type: 'ssn', pattern: SSN },
-    { type: 'nhs_number', pattern: /(?<![\d-])\d{3}([ -]?)\d{3}\1\d{4}(?![\d-]?\d)/g, valid: (t) => nhsMod11(digitsOf(t)) },
+    { type: 'nhs_number', pattern: /(?<!\d[ -]?)\d{3}([ -]?)\d{3}\1\d{4}(?![ -]?\d)/g, valid: (t, text, at) => nhsMod11(digitsOf(t)) && nhsNamed(t, text, at) },
     { type: 'es_dni', pattern: /(?<![A-Za-z0-9])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![A-Za-z0-9])/g, valid: (t) => dniLetter(compact(t)) },
-    { type: 'aadhaar', pattern: /(?<![\d-])[2-9]\d{3}([ -]?)\d{4}\1\d{4}(?![\d-]?\d)/g, valid: (t) => verhoeff(digitsOf(t)) },
+    { type: 'aadhaar', pattern: /(?<!\d[ -]?)[2-9]\d{3}([ -]?)\d{4}\1\d{4}(?![ -]?\d)/g, valid: (t, text, at) => verhoeff(digitsOf(t)) && aadhaarNamed(t, text, at) },
+    { type: 'credit_card', pattern: /(?<![A-Za-z0-9-])\d(?:[ -]?\d){11,18}(?![A-Za-z0-9]|[ -]?\d)/g, valid: (t) => isCard(digitsOf(t)) },
     { type: 'ip_address', pattern: new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w.]*\\w)`, 'g') },
     { type: 'ip_address', pattern: /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, valid: ipv6Valid },
     // A number needs a leading + or separators between its groups: bare digit runs are ids and timestamps.
     {
       type: 'phone',
-      pattern: /(?<![\w+.-])(?:\+\d{1,3}(?:[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,5}\)?){1,6}|(?:\(\d{2,5}\) ?|\d{2,5}[ .-])\d{2,4}(?:[ .-]\d{2,4}){0,3})(?![\w]|[.-]\d)/g,
+      pattern: /(?<![\w+.-])(?:\+\d{1,3}(?:[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,5}\)?){1,6}|(?:\(\d{2,5}\) ?|\d{2,5}[ .-])\d{2,8}(?:[ .-]\d{2,8}){0,3})(?![\w]|[.-]\d)/g,
       valid: phone,
     },
   ];
