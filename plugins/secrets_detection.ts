@@ -58,7 +58,7 @@ function judge(rule: SecretRule, text: string, m: RegExpExecArray, value: string
   if (isPlaceholder(value)) return null;
   if (rule.labelled) return labelled(keyAround(text, m.index, m[0]), value, minEntropy);
   if (rule.confirm && !rule.confirm(value) && entropy(value) < RANDOM_ENTROPY) return null;
-  if (rule.type === 'url_credentials' && isBenignValue(value)) return null;
+  if (rule.userinfo) return isBenignValue(value) ? null : rule.type;
   if (rule.type === 'authorization_header' && (isPlainWord(value) || entropy(value) < 3)) return null;
   return rule.type;
 }

@@ -29,6 +29,8 @@ export interface SecretRule {
   confirm?: (value: string) => boolean;
   /** found by its label (`password = ...`), so the value itself must not be benign (a UUID, a word, a path ...) */
   labelled?: 'password' | 'key';
+  /** a password given beside its user (`user:password@`, `-u user:password`): any value but a benign one counts */
+  userinfo?: true;
 }
 
 const B = String.raw`(?<![A-Za-z0-9_-])`; // not inside a longer token
@@ -80,10 +82,10 @@ export function secretRules(): SecretRule[] {
     rule('telegram_bot_token', [':aa'], String.raw`(?<![A-Za-z0-9:])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])`),
     rule('jwt', ['eyj'], String.raw`${B}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*${E}`),
     // user:password@ in a URL of any scheme (postgres://, mongodb+srv://, redis://:pass@, https://user:pass@)
-    rule('url_credentials', ['://'], String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s:/@"'<>]{0,100}:(?<v>[^\s/@"'<>]{1,200})@(?=[A-Za-z0-9[])`),
+    rule('url_credentials', ['://'], String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s:/@"'<>]{0,100}:(?<v>[^\s/@"'<>]{1,200})@(?=[A-Za-z0-9[])`, '', { userinfo: true }),
     rule('authorization_header', ['authorization', 'bearer', 'basic', 'token'],
       String.raw`(?:(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|bearer|token|digest|apikey|sso-key)[ \t]+|${B}bearer[ \t]+)(?<v>[A-Za-z0-9._~+/:-]{8,1000}={0,2})`, 'i'),
-    rule('authorization_header', ['-u', '--user'], String.raw`(?<!\S)(?:-u|--user)[ =]["']?[^\s:"']{1,100}:(?<v>[^\s"']{1,200})`),
+    rule('authorization_header', ['-u', '--user'], String.raw`(?<!\S)(?:-u|--user)[ =]["']?[^\s:"']{1,100}:(?<v>[^\s"']{1,200})`, '', { userinfo: true }),
     rule('generic_api_key', ['pass', 'pwd', 'secret', 'token', 'key', 'credential'], String.raw`${CREDENTIAL_KEY}[A-Za-z0-9_.-]{0,30}${ASSIGN}${VALUE()}`, 'i', { labelled: 'key' }),
   ];
 }

@@ -39,6 +39,9 @@ const CASES: Array<[name: string, config: unknown, hook: string, payload: unknow
   ['url_reputation', { blocked_domains: ['malware.test'] }, 'tool_pre_invoke', { name: 'fetch', args: { url: 'https://x.malware.test/' } }],
   ['header_injector', { headers: { 'X-Request-Id': '{request_id}' } }, 'http_pre_request', { path: '/', method: 'GET', headers: {} }],
   ['schema_guard', { arg_schemas: { t: { required: ['q'] } } }, 'tool_pre_invoke', { name: 't', args: {} }],
+  // value groups (the d flag), the phone metadata, the IBAN registry and the card brand table, after lockdown
+  ['secrets_detection', { action: 'redact' }, 'tool_post_invoke', { name: 'sh', result: `DATABASE_URL=postgres://app:${'Zq8v' + 'Lm3xT9'}@db.internal/x\npassword: "${'Xk9#mP2' + 'vL8qR'}"` }],
+  ['pii_filter', { detect: { aadhaar: true } }, 'tool_post_invoke', { name: 't', result: 'call +44 20 7946 0018, IBAN GB82 WEST 1234 5698 7654 32, card 3782 822463 10005, aadhaar 2345 6789 0124' }],
   ['html_sanitizer', {}, 'resource_post_fetch', { uri: 'https://e.example/', content: '<p onclick="x()">hi</p><script>y()</script>' }],
 ];
 

@@ -95,6 +95,15 @@ describe('secrets_detection', () => {
     });
   });
 
+  it('redacts credentials given beside their user, keeping the type visible', () => {
+    const pw = ['S3cr3t', 'Pa55'].join('');
+    const text = `curl -u admin:${pw} https://x.example.com\nredis://:${pw}@cache:6379\nDB_PASSWORD=${pw}!x`;
+    const result = build({ action: 'redact' }).tool_post_invoke({ name: 'sh', result: text });
+    assert.equal(result?.modified_payload?.result, 'curl -u admin:[REDACTED:authorization_header] https://x.example.com\n'
+      + 'redis://:[REDACTED:url_credentials]@cache:6379\nDB_PASSWORD=[REDACTED:password]');
+    assert.equal(build().tool_post_invoke({ name: 'sh', result: 'curl -u "$USER:$PASS" https://x; postgres://u:password@db/x' }), undefined);
+  });
+
   it('allows AWS\'s documented example credentials and other placeholders', () => {
     const text = 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n'
       + 'OPENAI_API_KEY=sk-...\napi_key: <YOUR_API_KEY>\ntoken = "${GITHUB_TOKEN}"';
