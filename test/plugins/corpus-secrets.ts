@@ -4,20 +4,11 @@
  * real format: prefix, length, alphabet, and the checksum where the provider has one.
  */
 import { crc32 } from 'node:zlib';
+import { seeded } from '../../bench/payloads.js';
 
 export type Rand = () => number;
 
-/** mulberry32: small, seeded, the same values every run. */
-export function seeded(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded };
 
 export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
