@@ -11,7 +11,6 @@ import { build } from 'esbuild';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const src = resolve(root, 'plugins');
-// schemas.ts is host code (zod) whose types the plugins import; it is compiled by tsc alone.
 // Packages whose tables the detectors are built on (plugins/lib): pure data and functions, no globals, no clock.
 const BUNDLED_PACKAGES = ['libphonenumber-js', 'ibantools', 'credit-card-type'];
 const require = createRequire(import.meta.url);
@@ -44,6 +43,7 @@ const tables = {
   },
 };
 
+// schemas.ts is host code (zod) whose types the plugins import; it is compiled by tsc alone.
 const entries = (await readdir(src)).filter((f) => f.endsWith('.ts') && f !== 'schemas.ts').map((f) => resolve(src, f));
 
 const result = await build({
