@@ -27,7 +27,7 @@ const DOMAINS = ['example.com', 'corp.example.org', 'mail.example.net'];
 const SITES = ['https://docs.example.org/guide', 'https://status.example.com/incidents', 'http://intranet.example.net/wiki'];
 
 /** mulberry32: a tiny seeded PRNG, enough to make the text varied yet identical across runs. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

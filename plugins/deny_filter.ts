@@ -1,8 +1,9 @@
+import { TEXT_FIELDS } from './lib/hooks.js';
 import type { DenyFilterConfig, HookResult, Payload } from './schemas.js';
 
 /**
  * Blocks a request whose names or text contain a denied word, matched as a whole word (letters, digits and `_`
- * on either side do not count as a match) and case-insensitively unless configured. Self-contained for the sandbox.
+ * on either side do not count as a match) and case-insensitively unless configured.
  */
 
 const NAME_FIELDS: Record<string, string> = {
@@ -14,17 +15,6 @@ const NAME_FIELDS: Record<string, string> = {
   resource_post_fetch: 'uri',
   agent_pre_invoke: 'agent_id',
   agent_post_invoke: 'agent_id',
-};
-
-const TEXT_FIELDS: Record<string, readonly string[]> = {
-  tool_pre_invoke: ['args'],
-  tool_post_invoke: ['result'],
-  prompt_pre_fetch: ['args'],
-  prompt_post_fetch: ['result'],
-  resource_pre_fetch: [],
-  resource_post_fetch: ['content'],
-  agent_pre_invoke: ['messages', 'system_prompt'],
-  agent_post_invoke: ['messages', 'tool_calls'],
 };
 
 // Only syntax characters may be escaped under the `u` flag.

@@ -1,3 +1,4 @@
+import { mapStrings } from './lib/strings.js';
 import type { HookResult, HtmlSanitizerConfig, Payload } from './schemas.js';
 
 /**
@@ -6,7 +7,7 @@ import type { HookResult, HtmlSanitizerConfig, Payload } from './schemas.js';
  * comments. Each pass is linear in the text (results come from untrusted tools, and a quadratic regex would hand
  * them a way to stall the worker); passes repeat until the text stops changing, so `<scr<script>ipt>` does not
  * survive. It is a line of defence, not a full HTML parser: do not rely on it alone before rendering untrusted HTML
- * in a browser. Self-contained for the sandbox.
+ * in a browser.
  */
 
 // Built from escapes: the comment delimiters may not appear literally in a sandboxed module's source.
@@ -153,22 +154,3 @@ export default (config: HtmlSanitizerConfig) => {
     resource_post_fetch: on('content'),
   };
 };
-
-const STRUCTURAL_KEYS = new Set(['role', 'type']);
-
-/** Rewrites every string leaf except under keys that name message structure; same reference when unchanged. */
-function mapStrings(value: unknown, fn: (text: string) => string): unknown {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) {
-    const out = value.map((item) => mapStrings(item, fn));
-    return out.some((item, i) => item !== value[i]) ? out : value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  let out: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (STRUCTURAL_KEYS.has(key) || key === '__proto__') continue;
-    const next = mapStrings(item, fn);
-    if (next !== item) (out ??= { ...value })[key] = next;
-  }
-  return out ?? value;
-}

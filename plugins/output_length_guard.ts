@@ -1,29 +1,12 @@
+import { mapStrings } from './lib/strings.js';
 import type { HookResult, OutputLengthGuardConfig, Payload } from './schemas.js';
 
 /**
  * Keeps tool and prompt results within `max_chars` per text string: longer strings are truncated (ending in the
  * ellipsis) or the result is blocked. Each string counts on its own, so an MCP result's `content[i].text` items are
- * limited one by one. Self-contained for the sandbox.
+ * limited one by one.
  */
 
-const STRUCTURAL_KEYS = new Set(['role', 'type']);
-
-/** Rewrites every string leaf except under keys that name message structure; same reference when unchanged. */
-function mapStrings(value: unknown, fn: (text: string) => string): unknown {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) {
-    const out = value.map((item) => mapStrings(item, fn));
-    return out.some((item, i) => item !== value[i]) ? out : value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  let out: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (STRUCTURAL_KEYS.has(key) || key === '__proto__') continue;
-    const next = mapStrings(item, fn);
-    if (next !== item) (out ??= { ...value })[key] = next;
-  }
-  return out ?? value;
-}
 
 /** Cuts at `length` UTF-16 units without splitting a surrogate pair. */
 function cut(text: string, length: number): string {

@@ -1,79 +1,22 @@
+import { findEmails } from './lib/emails.js';
+import { claim, replaceFindings, type Finding } from './lib/findings.js';
+import { rewriteFields, textHooks } from './lib/hooks.js';
+import { piiDetectors, type PiiDetector } from './lib/pii-detectors.js';
+import { mapStrings } from './lib/strings.js';
 import type { HookResult, Payload, PiiFilterConfig, PiiStrategy, PiiType } from './schemas.js';
 
 /**
- * Finds personal data (email, phone, SSN, credit card, IP address, IBAN) in the text of a payload and masks,
- * redacts, hashes it, or blocks the request. Self-contained: it runs in a sandbox compartment with no module loader.
+ * Finds personal data (emails, phone numbers, cards, IBANs, IP addresses, US SSNs and, when switched on, UK NHS
+ * numbers, Spanish DNI/NIE and Indian Aadhaar numbers) in the text of a payload and masks, redacts, hashes it, or
+ * blocks the request. Each type is confirmed by its own check (Luhn and brand ranges, mod 97 and the country's
+ * length, the country's phone plan, the id's check digit), so ids that only look alike pass untouched.
  */
 
-interface Detector {
-  type: PiiType;
-  pattern: RegExp;
-  valid?: (text: string) => boolean;
-}
-
-interface Finding {
-  type: PiiType;
-  start: number;
-  end: number;
-}
-
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-
-// Order matters: a detector earlier in the list claims its text first, so the digits of an IBAN are never also read
-// as a card number, nor a card number as a phone number. Each pattern starts with a lookbehind so a scan starts once
-// per run of characters, which keeps long inputs linear.
-const DETECTORS: Detector[] = [
-  { type: 'email', pattern: /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])/g },
-  {
-    type: 'iban',
-    pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g,
-    valid: (t) => ibanValid(t.replace(/ /g, '')),
-  },
-  { type: 'credit_card', pattern: /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g, valid: (t) => luhn(t.replace(/\D/g, '')) },
-  { type: 'ssn', pattern: /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g },
-  { type: 'ip_address', pattern: new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w.]*\\w)`, 'g') },
-  { type: 'ip_address', pattern: /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, valid: ipv6Valid },
-  // Bare digit runs are left alone (too many ids and timestamps look like that): a number needs a leading +, or
-  // separators between its groups as in (415) 555-0132 or a national 020 7946 0018.
-  {
-    type: 'phone',
-    pattern: /(?<![\w+])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}|(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}|\(?0[1-9]\d{0,3}\)?[ .-]\d{3,4}[ .-]\d{3,4})(?![\w])/g,
-    valid: (t) => {
-      const digits = t.replace(/\D/g, '').length;
-      return digits >= 8 && digits <= 15;
-    },
-  },
-];
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return digits.length >= 13 && sum % 10 === 0;
-}
-
-/** ISO 13616: move the first four characters to the end, read letters as 10..35, and the number mod 97 is 1. */
-function ibanValid(iban: string): boolean {
-  if (iban.length < 15 || iban.length > 34) return false;
-  let rest = 0;
-  for (const ch of iban.slice(4) + iban.slice(0, 4)) {
-    const code = ch.charCodeAt(0);
-    const value = code >= 65 ? String(code - 55) : ch;
-    for (const digit of value) rest = (rest * 10 + Number(digit)) % 97;
-  }
-  return rest === 1;
-}
-
-function ipv6Valid(text: string): boolean {
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
-  if (groups.length === 0 || !groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
-  return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
-}
+// Types whose switch is absent from `detect` default to these (national ids are opt-in).
+const DEFAULT_ON: Record<PiiType, boolean> = {
+  email: true, phone: true, ssn: true, credit_card: true, ip_address: true, iban: true,
+  nhs_number: false, es_dni: false, aadhaar: false,
+};
 
 /**
  * FNV-1a over UTF-16 code units, two passes with different offset bases for a 64-bit label. NOT cryptographic:
@@ -86,35 +29,28 @@ function fnv1a(text: string, basis: number): string {
   return hash.toString(16).padStart(8, '0');
 }
 
-function find(text: string, config: PiiFilterConfig, allow: RegExp[]): Finding[] {
-  // A detector's own matches never overlap each other, so each is checked only against earlier detectors'.
-  let found: Finding[] = [];
-  for (const { type, pattern, valid } of DETECTORS) {
-    if (!config.detect[type]) continue;
-    const mine: Finding[] = [];
-    for (const match of text.matchAll(pattern)) {
-      const start = match.index;
-      const end = start + match[0].length;
-      if (valid && !valid(match[0])) continue;
-      if (allow.some((re) => re.test(match[0]))) continue;
-      if (overlaps(found, start, end)) continue;
-      mine.push({ type, start, end });
+/**
+ * Emails first, then each detector in order: an earlier type claims its text first, so the digits of an IBAN are
+ * never also read as a card number, nor a card number as a phone number. A detector's own matches never overlap, so
+ * each is checked only against earlier claims.
+ */
+function find(text: string, detectors: readonly PiiDetector<PiiType>[], emails: boolean, allow: readonly RegExp[]): Finding<PiiType>[] {
+  const allowed = (value: string) => allow.some((re) => re.test(value));
+  let found: Finding<PiiType>[] = [];
+  if (emails) {
+    for (const [start, end] of findEmails(text)) if (!allowed(text.slice(start, end))) found.push({ type: 'email', start, end });
+  }
+  for (const { type, pattern, valid } of detectors) {
+    const mine: Finding<PiiType>[] = [];
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const value = m[0];
+      if ((valid && !valid(value, text, m.index)) || allowed(value)) continue;
+      mine.push({ type, start: m.index, end: m.index + value.length });
     }
-    found = [...found, ...mine].sort((a, b) => a.start - b.start);
+    found = claim(found, mine);
   }
   return found;
-}
-
-/** Whether [start, end) overlaps a finding of `sorted` (ordered by start, none overlapping): a binary search. */
-function overlaps(sorted: Finding[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]!.start < end;
 }
 
 /** Keeps the last four letters or digits (and every separator) so a person can still tell two values apart. */
@@ -137,6 +73,9 @@ function mask(type: PiiType, text: string, maskChar: string): string {
 
 export default (config: PiiFilterConfig) => {
   const allow = config.allow.map((source) => new RegExp(`^(?:${source})$`));
+  const on = (type: PiiType) => config.detect[type] ?? DEFAULT_ON[type];
+  const detectors = piiDetectors(config.phone_regions).filter((d) => on(d.type));
+  const emails = on('email');
   const strategyOf = (type: PiiType): PiiStrategy => config.strategy_by_type[type] ?? config.strategy;
 
   const replacement = (type: PiiType, text: string): string => {
@@ -157,21 +96,14 @@ export default (config: PiiFilterConfig) => {
     let total = 0;
     let blocked = false;
     const rewrite = (text: string): string => {
-      const found = find(text, config, allow);
-      if (found.length === 0) return text;
-      let out = '';
-      let at = 0;
-      for (const f of found) {
+      return replaceFindings(text, find(text, detectors, emails, allow), (f, value) => {
         counts[f.type] = (counts[f.type] ?? 0) + 1;
         total++;
         if (strategyOf(f.type) === 'block') blocked = true;
-        out += text.slice(at, f.start) + replacement(f.type, text.slice(f.start, f.end));
-        at = f.end;
-      }
-      return out + text.slice(at);
+        return replacement(f.type, value);
+      });
     };
-    const modified: Payload = { ...payload };
-    for (const field of fields) if (field in payload) modified[field] = mapStrings(payload[field], rewrite);
+    const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
     if (total === 0) return undefined;
     const metadata = { pii_found: total, pii_types: counts };
     if (blocked) {
@@ -189,33 +121,5 @@ export default (config: PiiFilterConfig) => {
     return { modified_payload: modified, metadata };
   };
 
-  const on = (fields: readonly string[]) => (payload: Payload) => scan(payload, fields);
-  return {
-    tool_pre_invoke: on(['args']),
-    tool_post_invoke: on(['result']),
-    prompt_pre_fetch: on(['args']),
-    prompt_post_fetch: on(['result']),
-    resource_post_fetch: on(['content']),
-    agent_pre_invoke: on(['messages', 'system_prompt']),
-    agent_post_invoke: on(['messages', 'tool_calls']),
-  };
+  return textHooks((fields) => (payload: Payload) => scan(payload, fields));
 };
-
-const STRUCTURAL_KEYS = new Set(['role', 'type']);
-
-/** Rewrites every string leaf; returns the same reference when nothing changed. */
-function mapStrings(value: unknown, fn: (text: string) => string): unknown {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) {
-    const out = value.map((item) => mapStrings(item, fn));
-    return out.some((item, i) => item !== value[i]) ? out : value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  let out: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (STRUCTURAL_KEYS.has(key) || key === '__proto__') continue;
-    const next = mapStrings(item, fn);
-    if (next !== item) (out ??= { ...value })[key] = next;
-  }
-  return out ?? value;
-}

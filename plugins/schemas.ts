@@ -41,7 +41,7 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
 const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
 
 // ---- pii_filter
-export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban'] as const;
+export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban', 'nhs_number', 'es_dni', 'aadhaar'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
 const PiiStrategy = z.enum(['mask', 'redact', 'hash', 'block']);
 export type PiiStrategy = z.infer<typeof PiiStrategy>;
@@ -51,12 +51,18 @@ export const PiiFilterSchema = z.strictObject({
   strategy: PiiStrategy.default('mask'),
   strategy_by_type: z.partialRecord(z.enum(PII_TYPES), PiiStrategy).default(() => ({})),
   detect: z
-    .strictObject({ email: on, phone: on, ssn: on, credit_card: on, ip_address: on, iban: on })
+    .strictObject({
+      email: on, phone: on, ssn: on, credit_card: on, ip_address: on, iban: on,
+      // national ids with public checksums: off unless switched on (absent = off)
+      nhs_number: z.boolean().optional(), es_dni: z.boolean().optional(), aadhaar: z.boolean().optional(),
+    })
     .prefault({}),
   redaction_text: z.string().default('[REDACTED:{type}]'),
   mask_char: z.string().length(1).default('*'),
   hash_salt: z.string().default(''),
   allow: list(regexSource()),
+  /** ISO 3166 regions whose national written forms count as phone numbers (absent: US, CA, GB, DE, FR, IN, AU, JP, BR) */
+  phone_regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 region like GB')).optional(),
 });
 export type PiiFilterConfig = z.infer<typeof PiiFilterSchema>;
 
@@ -92,9 +98,15 @@ export const SecretsDetectionSchema = z.strictObject({
     .strictObject({
       aws_access_key: on, aws_secret_key: on, github_token: on, slack_token: on, google_api_key: on,
       private_key: on, jwt: on, generic_api_key: on,
+      // provider families added with issue 14 (absent = on)
+      aws_session_token: on, gcp_service_account: on, azure_storage_key: on, azure_client_secret: on, gitlab_token: on,
+      slack_webhook: on, stripe_key: on, openai_key: on, anthropic_key: on, huggingface_token: on, npm_token: on,
+      pypi_token: on, twilio_key: on, sendgrid_key: on, mailgun_key: on, shopify_token: on, datadog_key: on,
+      discord_token: on, telegram_bot_token: on, url_credentials: on, authorization_header: on, password: on,
     })
     .prefault({}),
-  redaction_text: z.string().default('[SECRET_REDACTED]'),
+  /** `{type}` is replaced by the secret's type: [REDACTED:stripe_key] */
+  redaction_text: z.string().default('[REDACTED:{type}]'),
   min_entropy: z.number().min(0).max(8).default(3.5),
 });
 export type SecretsDetectionConfig = z.infer<typeof SecretsDetectionSchema>;

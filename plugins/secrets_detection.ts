@@ -1,128 +1,112 @@
+import { isBenignValue, isPlaceholder, isPlainWord } from './lib/allowlist.js';
+import { entropy } from './lib/checksums.js';
+import { claim, replaceFindings, type Finding } from './lib/findings.js';
+import { rewriteFields, textHooks } from './lib/hooks.js';
+import { CREDENTIAL_KEY, secretRules, type SecretRule, type SecretType } from './lib/secret-rules.js';
+import { mapStrings } from './lib/strings.js';
 import type { HookResult, Payload, SecretsDetectionConfig } from './schemas.js';
 
 /**
- * Finds credentials in a payload's text (cloud keys, tokens, private key blocks, JWTs, high-entropy values given
- * as api_key=..., password: ... and the like) and blocks the request or redacts them. Self-contained for the sandbox.
+ * Finds credentials in a payload's text: provider keys and tokens in their issued formats (AWS, GCP, Azure, GitHub,
+ * GitLab, Slack, Stripe, OpenAI, Anthropic, Hugging Face, npm, PyPI, Twilio, SendGrid, Mailgun, Shopify, Datadog,
+ * Discord, Telegram), JWTs, private key blocks, credentials in URLs, Authorization headers and password/secret/token
+ * assignments in YAML, .env, JSON and code. Each finding names its type, and redaction keeps it visible
+ * (`[REDACTED:stripe_key]`). Documented placeholders and ids that only look alike are allowed (lib/allowlist.ts).
  */
 
-type SecretType = keyof SecretsDetectionConfig['detect'];
+/** A checksum-less or checksum-failing value must look random: bits per character over its alphabet. */
+const RANDOM_ENTROPY = 4;
+/** Passwords are short and people-made, so they pass with less, but never as a word, path or id. */
+const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_ENTROPY = 2.5;
+const KEY_MIN_LENGTH = 16;
 
-interface Detector {
-  type: SecretType;
-  /** the secret is the last capture group when there is one, else the whole match */
-  pattern: RegExp;
-  /** generic values must look machine-made */
-  entropy?: boolean;
-}
+/** A key that names a credential, and key names that only talk about one (password_reset_url, token_type, ...). */
+const SECRET_KEY = new RegExp(`${CREDENTIAL_KEY}`, 'i');
+const NOT_A_SECRET_KEY = /(?:file|path|url|uri|name|id|type|length|len|count|ttl|expiry|expires|expires_in|expires_at|endpoint|header|field|hint|policy|reset|prompt|label|format|min|max|limit|regex|pattern|required|enabled|usage|tokens|budget)$/i;
+const PASSWORD_KEY = /pass|pwd/i;
+const KEY_CHAR = /[A-Za-z0-9_.-]/;
 
-const KEY_NAMES = 'api[_-]?key|apikey|api[_-]?secret|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|token|secret|password|passwd';
-const SECRET_KEY = new RegExp(`^(?:[A-Za-z0-9]+[_-])?(?:${KEY_NAMES})$`, 'i');
-const GENERIC_VALUE = /^[A-Za-z0-9_\-/+=.~]{16,}$/;
+const classes = (v: string) => Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/\d/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
 
-// Specific detectors come first: the first detector to claim a span keeps it.
-const DETECTORS: Detector[] = [
-  {
-    type: 'private_key',
-    pattern: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*$)/g,
-  },
-  { type: 'aws_access_key', pattern: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/g },
-  {
-    type: 'aws_secret_key',
-    pattern: /(?<![A-Za-z0-9])aws_?secret_?access_?key["']?[ \t]{0,5}[:=][ \t]{0,5}["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
-  },
-  { type: 'github_token', pattern: /(?<!\w)(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?!\w)/g },
-  {
-    type: 'slack_token',
-    pattern: /(?<![\w-])xox[abposr]-[A-Za-z0-9-]{10,250}(?![\w-])|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g,
-  },
-  { type: 'google_api_key', pattern: /(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])/g },
-  { type: 'jwt', pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*(?![\w-])/g },
-  {
-    type: 'generic_api_key',
-    pattern: new RegExp(`(?<![A-Za-z0-9])(?:${KEY_NAMES})["']?[ \\t]{0,5}[:=][ \\t]{0,5}["']?([A-Za-z0-9_\\-/+=.~]{16,256})`, 'gi'),
-    entropy: true,
-  },
-  { type: 'generic_api_key', pattern: /(?<![A-Za-z0-9])bearer[ \t]+([A-Za-z0-9_\-.~+/]{16,256}=*)/gi, entropy: true },
-];
-
-/** Shannon entropy in bits per character. */
-function entropy(text: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
-  return bits;
-}
-
-interface Finding {
-  type: SecretType;
-  start: number;
-  end: number;
-}
-
-function find(text: string, config: SecretsDetectionConfig): Finding[] {
-  // A detector's own matches never overlap each other, so each is checked only against earlier detectors'.
-  let found: Finding[] = [];
-  for (const d of DETECTORS) {
-    if (!config.detect[d.type]) continue;
-    const mine: Finding[] = [];
-    for (const match of text.matchAll(d.pattern)) {
-      const secret = match.length > 1 ? (match[match.length - 1] ?? match[0]) : match[0];
-      const end = match.index + match[0].length;
-      const start = end - secret.length;
-      if (d.entropy && entropy(secret) < config.min_entropy) continue;
-      if (overlaps(found, start, end)) continue;
-      mine.push({ type: d.type, start, end });
-    }
-    found = [...found, ...mine].sort((a, b) => a.start - b.start);
+/** What a value found under a credential-named key is, if it is a credential at all. */
+function labelled(key: string, value: string, minEntropy: number): SecretType | null {
+  if (NOT_A_SECRET_KEY.test(key) || !SECRET_KEY.test(key) || isBenignValue(value)) return null;
+  if (PASSWORD_KEY.test(key)) {
+    return value.length >= PASSWORD_MIN_LENGTH && classes(value) >= 2 && entropy(value) >= PASSWORD_ENTROPY ? 'password' : null;
   }
-  return found;
+  return value.length >= KEY_MIN_LENGTH && entropy(value) >= minEntropy ? 'generic_api_key' : null;
 }
 
-/** Whether [start, end) overlaps a finding of `sorted` (ordered by start, none overlapping): a binary search. */
-function overlaps(sorted: Finding[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]!.start < end;
+/** The whole key a label match starts inside of: `DB_PASSWORD` for a match at `PASSWORD`. */
+function keyAround(text: string, start: number, match: string): string {
+  let from = start;
+  while (from > 0 && start - from < 60 && KEY_CHAR.test(text[from - 1]!)) from--;
+  let to = 0;
+  while (to < match.length && KEY_CHAR.test(match[to]!)) to++;
+  return text.slice(from, start + to);
+}
+
+/** The secret's span: the named value group of the match when it has one, else the whole match. */
+function span(m: RegExpExecArray): [number, number] {
+  const groups = m.indices?.groups;
+  const value = groups?.v ?? groups?.v2 ?? groups?.v3;
+  return value ?? [m.index, m.index + m[0].length];
+}
+
+function judge(rule: SecretRule, text: string, m: RegExpExecArray, value: string, minEntropy: number): SecretType | null {
+  if (isPlaceholder(value)) return null;
+  if (rule.labelled) return labelled(keyAround(text, m.index, m[0]), value, minEntropy);
+  if (rule.confirm && !rule.confirm(value) && entropy(value) < RANDOM_ENTROPY) return null;
+  if (rule.userinfo) return isBenignValue(value) ? null : rule.type;
+  if (rule.type === 'authorization_header' && (isPlainWord(value) || entropy(value) < 3)) return null;
+  return rule.type;
 }
 
 export default (config: SecretsDetectionConfig) => {
-  const on = (fields: readonly string[]) => (payload: Payload): HookResult | undefined => {
+  const on = (type: SecretType) => config.detect[type] ?? true;
+  // the generic rule also finds passwords, so it runs when either switch is on
+  const rules = secretRules().filter((r) => on(r.type) || (r.labelled !== undefined && on('password')));
+
+  const find = (text: string): Finding<SecretType>[] => {
+    const lower = text.toLowerCase();
+    let found: Finding<SecretType>[] = [];
+    for (const rule of rules) {
+      if (!rule.keywords.some((k) => lower.includes(k))) continue;
+      const mine: Finding<SecretType>[] = [];
+      const re = rule.pattern;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const [start, end] = span(m);
+        const type = judge(rule, text, m, text.slice(start, end), config.min_entropy);
+        if (type && on(type)) mine.push({ type, start, end });
+      }
+      found = claim(found, mine);
+    }
+    return found;
+  };
+
+  return textHooks((fields) => (payload: Payload): HookResult | undefined => {
     const counts: Partial<Record<SecretType, number>> = {};
     let total = 0;
-    const note = (type: SecretType) => {
+    const redact = (type: SecretType) => {
       counts[type] = (counts[type] ?? 0) + 1;
       total++;
+      return config.redaction_text.replaceAll('{type}', type);
     };
 
     // A value held under a key such as `api_key` or `password` is judged as a whole when no detector claims part of
     // it, since its label sits in the key rather than in the text.
     const rewrite = (text: string, key: string | null): string => {
-      const found = find(text, config);
-      if (
-        found.length === 0 && config.detect.generic_api_key && key !== null && SECRET_KEY.test(key) &&
-        GENERIC_VALUE.test(text) && entropy(text) >= config.min_entropy
-      ) {
-        note('generic_api_key');
-        return config.redaction_text;
+      const found = find(text);
+      if (found.length === 0 && key !== null) {
+        const type = labelled(key, text, config.min_entropy);
+        if (type && on(type)) return redact(type);
       }
-      let out = '';
-      let at = 0;
-      for (const f of found) {
-        note(f.type);
-        out += text.slice(at, f.start) + config.redaction_text;
-        at = f.end;
-      }
-      return found.length ? out + text.slice(at) : text;
+      return replaceFindings(text, found, (f) => redact(f.type));
     };
 
-    const modified: Payload = { ...payload };
-    for (const field of fields) if (field in payload) modified[field] = mapStrings(payload[field], null, rewrite);
+    const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
     if (total === 0) return undefined;
     const metadata = { secrets_found: total, secret_types: counts };
     if (config.action === 'redact') return { modified_payload: modified, metadata };
@@ -136,34 +120,5 @@ export default (config: SecretsDetectionConfig) => {
       },
       metadata,
     };
-  };
-
-  return {
-    tool_pre_invoke: on(['args']),
-    tool_post_invoke: on(['result']),
-    prompt_pre_fetch: on(['args']),
-    prompt_post_fetch: on(['result']),
-    resource_post_fetch: on(['content']),
-    agent_pre_invoke: on(['messages', 'system_prompt']),
-    agent_post_invoke: on(['messages', 'tool_calls']),
-  };
+  });
 };
-
-const STRUCTURAL_KEYS = new Set(['role', 'type']);
-
-/** Rewrites every string leaf, telling `fn` the key it sits under; same reference when nothing changed. */
-function mapStrings(value: unknown, key: string | null, fn: (text: string, key: string | null) => string): unknown {
-  if (typeof value === 'string') return fn(value, key);
-  if (Array.isArray(value)) {
-    const out = value.map((item) => mapStrings(item, key, fn));
-    return out.some((item, i) => item !== value[i]) ? out : value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  let out: Record<string, unknown> | undefined;
-  for (const [k, item] of Object.entries(value)) {
-    if (STRUCTURAL_KEYS.has(k) || k === '__proto__') continue;
-    const next = mapStrings(item, k, fn);
-    if (next !== item) (out ??= { ...value })[k] = next;
-  }
-  return out ?? value;
-}

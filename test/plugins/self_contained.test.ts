@@ -20,6 +20,11 @@ describe('bundled plugins are self-contained', () => {
       for (const forbidden of [/\bimport\b/, /\brequire\s*\(/, /import\s*\(/, /<!--/, /-->/]) {
         assert.doesNotMatch(text, forbidden, `${name}.js contains ${forbidden}`);
       }
+      // no clock and no randomness (the rule tables bundled from npm included), but for the granted clock of
+      // rate_limiter's per-worker fallback
+      for (const forbidden of name === 'rate_limiter' ? [] : [/\bDate\.now\b/, /\bnew Date\b/, /\bMath\.random\b/, /\bperformance\.now\b/]) {
+        assert.doesNotMatch(text, forbidden, `${name}.js contains ${forbidden}`);
+      }
       const source = new ModuleSource(text);
       assert.deepEqual(source.imports, []);
       assert.deepEqual(source.exports, ['default']);

@@ -1,0 +1,27 @@
+/**
+ * Walking a payload's text. Bundled into each plugin at build time (the sandbox runs one self-contained file), so
+ * nothing here may touch a global beyond the language's own intrinsics.
+ */
+
+/** Keys that name message structure in MCP and chat formats (`"role": "user"`, `"type": "text"`), not content. */
+const STRUCTURAL_KEYS = new Set(['role', 'type']);
+
+/**
+ * Rewrites every string leaf except under structural keys, telling `fn` the key the string sits under (null at the
+ * top and for array items directly under it); returns the same reference when nothing changed.
+ */
+export function mapStrings(value: unknown, fn: (text: string, key: string | null) => string, key: string | null = null): unknown {
+  if (typeof value === 'string') return fn(value, key);
+  if (Array.isArray(value)) {
+    const out = value.map((item) => mapStrings(item, fn, key));
+    return out.some((item, i) => item !== value[i]) ? out : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, item] of Object.entries(value)) {
+    if (STRUCTURAL_KEYS.has(k) || k === '__proto__') continue;
+    const next = mapStrings(item, fn, k);
+    if (next !== item) (out ??= { ...value })[k] = next;
+  }
+  return out ?? value;
+}
