@@ -11,4 +11,5 @@ export { MemoryStore, type Store } from './runtime/store.js';
 export type {
   GlobalContext, GlobalContextInput, JsonObject, LocalContext, PluginContext, PluginContextTable, PluginResult, PluginViolation,
 } from './core/schemas.js';
-export { definePlugin, type PluginModule, type PluginHooks } from './runtime/define.js';
+export { definePlugin, type HookFunction, type HookReturn, type PluginGrants, type PluginModule, type PluginHooks } from './runtime/define.js';
+export type { BuiltInHook, HookPayload, HookPayloadInput, HookPayloadInputs, HookPayloads, HookResultPayload, HookResults } from './core/hook-types.js';

@@ -15,7 +15,8 @@ import { PluginRegistry, type RegisteredPlugin } from './registry.js';
 import type { Runner } from './runners.js';
 import { RUNNERS } from './runner-kinds.js';
 import { MemoryStore, StoreServer, type Store } from './store.js';
-import type { PluginResult } from '../core/schemas.js';
+import type { GlobalContextInput, PluginResult } from '../core/schemas.js';
+import type { HookPayloadInput, HookResultPayload } from '../core/hook-types.js';
 import { invokeSingle, type SingleOptions } from './invoke-plugin.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
 
@@ -119,12 +120,18 @@ export class PluginManager {
     }
   }
 
-  async invokeHook(hook: string, payload: unknown, globalContext: unknown, options?: InvokeOptions): Promise<HookInvocation> {
-    return this.ready().executor.invokeHook(hook, payload, globalContext, options);
+  /**
+   * Runs a hook's chain. Typed by hook: a built-in hook's payload and `modified_payload` have the types of its zod
+   * schema (hook-types.ts); the payload is still parsed at run time, whatever the caller's types said.
+   */
+  async invokeHook<H extends string>(hook: H, payload: HookPayloadInput<H>, globalContext: GlobalContextInput,
+    options?: InvokeOptions): Promise<HookInvocation<HookResultPayload<H>>> {
+    return this.ready().executor.invokeHook(hook, payload, globalContext, options) as Promise<HookInvocation<HookResultPayload<H>>>;
   }
 
-  async invokeHookForPlugin(name: string, hook: string, payload: unknown, context: unknown, options?: SingleOptions): Promise<PluginResult> {
-    return invokeSingle(this.ready().deps, name, hook, payload, context, options);
+  /** One plugin alone (see single.ts); `payload` may be JSON text with `payloadAsJson`. */
+  async invokeHookForPlugin<H extends string>(name: string, hook: H, payload: unknown, context: unknown, options?: SingleOptions): Promise<PluginResult<HookResultPayload<H>>> {
+    return invokeSingle(this.ready().deps, name, hook, payload, context, options) as Promise<PluginResult<HookResultPayload<H>>>;
   }
 
   hasHooksFor(hook: string): boolean {
