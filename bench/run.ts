@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { baselineScenarios } from './baselines.js';
 import { pinThreads, unpinThreads, type Placement } from './cpu-placement.js';
@@ -25,7 +24,7 @@ export const GROUPS = ['baseline', 'chain', 'default-chain', 'cpu-heavy', 'cold-
 const CONFIG_GROUPS = ['baseline', 'default-chain'];
 // The manager's own default (plugin_settings.threads).
 const DEFAULT_THREADS = Math.max(1, Math.min(4, availableParallelism()));
-export const DEFAULT_CONFIG = fileURLToPath(new URL('../../plugins/config.yaml', import.meta.url));
+import { BUNDLED_CONFIG as DEFAULT_CONFIG } from '../src/bundled.js';
 
 function checkGroups(groups: string[]): string[] {
   const unknown = groups.filter((g) => !GROUPS.includes(g));

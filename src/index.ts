@@ -4,6 +4,7 @@ export type { HookInvocation, InvokeOptions } from './runtime/executor.js';
 export type { SingleOptions } from './runtime/invoke-plugin.js';
 export { ConfigError, PayloadSizeError, PayloadValidationError, PluginError, PluginViolationError } from './core/errors.js';
 export type { ConfigIssue, PluginErrorInfo } from './core/errors.js';
+export { BUNDLED_CONFIG } from './bundled.js';
 export type { ConfigInput, PluginEntry, PluginSettings, ResolvedConfig } from './runtime/config.js';
 export { HOOK_NAMES, hookSpec } from './core/hooks.js';
 export type { Logger } from './runtime/observability.js';

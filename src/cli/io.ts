@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { PluginManager } from '../bundled.js';
 import type { Logger } from '../runtime/observability.js';
 import { CliError, EXIT, startupError } from './failures.js';
 import type { Style } from './style.js';
 
-/** The chain `cordon run` uses without an argument: the package's own, found from dist/src/cli/. */
-export const BUNDLED_CONFIG = fileURLToPath(new URL('../../../plugins/config.yaml', import.meta.url));
+/** The chain `cordon run` uses without an argument: the package's own. */
+export { BUNDLED_CONFIG } from '../bundled.js';
 
 /** What every command writes to, so that output, colour and verbosity are decided in one place. */
 export interface Io {
