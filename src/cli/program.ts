@@ -11,6 +11,14 @@ import { validateCommand } from './validate.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** A call the bundled chain lets through (its schema_guard wants a subject and a body), on that chain's real path. */
+const INVOKE_EXAMPLE = `echo '{"name":"send_email","args":{"to":"bob@example.com","subject":"Hi","body":"Lunch?"}}' `
+  + `| cordon invoke ${shellWord(BUNDLED_CONFIG)} tool_pre_invoke -`;
+
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Runs the command line on `argv` (as in process.argv) and returns the exit code; never throws. */
 export async function runCli(argv: string[]): Promise<number> {
   // `cordon run | head` closes the pipe early: stop writing rather than die on EPIPE, and still shut down cleanly
@@ -80,7 +88,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<hook>', 'hook point, e.g. tool_pre_invoke (see cordon hooks), or a custom hook of the config')
     .argument('<payload>', 'JSON file holding the payload, or - to read it from stdin')
     .option('--context <file>', 'JSON file holding the global context (default: {"request_id": <random>})')
-    .addHelpText('after', '\nExample:\n  echo \'{"name":"send_email","args":{"to":"bob@example.com"}}\' | cordon invoke config.yaml tool_pre_invoke -\n'
+    .addHelpText('after', `\nExample (the bundled default chain; runs as written):\n  ${INVOKE_EXAMPLE}\n`
       + 'Exit 1 when the invocation is blocked (the result is still printed) or a plugin fails.')
     .action(async (config: string, hook: string, payload: string, opts: { context?: string }) => {
       setExit(await invokeCommand(config, hook, payload, opts, io));
