@@ -100,7 +100,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print the listing as JSON')
     .action((opts: { json?: boolean }) => hooksCommand({ json: opts.json === true }, io));
 
-  addBenchCommand(program, configure);
+  addBenchCommand(program, configure, setExit);
   return program;
 }
 
