@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PluginManager } from '../bundled.js';
 import type { Logger } from '../runtime/observability.js';
+import { safeText } from '../core/failures.js';
 import { CliError, EXIT, startupError } from './failures.js';
 import type { Style } from './style.js';
 
@@ -15,6 +16,9 @@ export interface Io {
   style: Style;
   verbose: boolean;
 }
+
+/** Errors and log lines are one line each: whatever a message holds (a newline, a terminal escape) is escaped. */
+export const oneLine = (text: string): string => safeText(text, 4000);
 
 /** Reads and parses a JSON document from a file, or from stdin when the name is `-`. */
 export async function readJson(source: string, what: string): Promise<unknown> {
@@ -42,7 +46,7 @@ async function readStdin(): Promise<string> {
 /** A logger that shows the manager's messages on stderr with --verbose and hands warnings to `onWarn`. */
 export function cliLogger(io: Io, onWarn: (message: string) => void = () => {}): Logger {
   const show = (level: string) => (message: string) => {
-    if (io.verbose) io.err(io.style('dim', `cordon [${level}] ${message}`));
+    if (io.verbose) io.err(`${io.style('dim', `cordon [${level}] ${oneLine(message)}`)}\n`);
   };
   return {
     debug: show('debug'),

@@ -4,7 +4,7 @@ import { addBenchCommand } from './bench.js';
 import { describeFailure, EXIT } from './failures.js';
 import { hooksCommand } from './hook-list.js';
 import { invokeCommand } from './invoke.js';
-import { BUNDLED_CONFIG, type Io } from './io.js';
+import { BUNDLED_CONFIG, oneLine, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { colourWanted, makeStyle } from './style.js';
 import { validateCommand } from './validate.js';
@@ -46,7 +46,7 @@ export async function runCli(argv: string[]): Promise<number> {
     // commander has already printed its own message (usage errors, or the help that was asked for)
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     const { exitCode: code, line } = describeFailure(err);
-    io.err(`cordon: ${line}\n`);
+    io.err(`cordon: ${oneLine(line)}\n`);
     if (io.verbose && err instanceof Error && err.stack) io.err(`${stackWithCauses(err)}\n`);
     return code;
   }

@@ -4,8 +4,8 @@ import type { ConfigInput, PluginEntry, ResolvedConfig } from './config.js';
 import { loadConfig } from './config-loader.js';
 import { ISOLATION_LEVELS, type Isolation } from '../core/isolation.js';
 import { NO_CATALOGUE, type PluginCatalogue } from './kinds.js';
-import { ConfigError, toLoadError, type ConfigIssue } from '../core/errors.js';
-import { safeText, type FailureError } from '../core/failures.js';
+import { ConfigError, PluginError, toLoadError, type ConfigIssue } from '../core/errors.js';
+import { safeText, type Failure, type FailureError } from '../core/failures.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
@@ -80,8 +80,12 @@ export class PluginManager {
       maxPayloadBytes: settings.max_payload_bytes,
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
-    const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
-    await compileSandboxed(plugins);
+    const all = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
+    // Every plugin that cannot load is reported in one error: those that fail to compile are left out of the pools,
+    // the others are still loaded to find their own failures.
+    const failures: LoadFailure[] = [];
+    await compileSandboxed(all, failures);
+    const plugins = all.filter((p) => !failures.some((f) => f.name === p.entry.name));
     const store = this.options.store ?? new MemoryStore();
     const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
     // workers and processes reach the store over a channel the host answers on; inline plugins call it directly
@@ -97,13 +101,14 @@ export class PluginManager {
         };
         runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store }));
       }
-      const implemented = await loadAll(plugins, runners);
+      const implemented = await loadAll(plugins, runners, failures);
+      if (failures.length) throw loadError(failures, all.map((p) => p.entry.name));
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
         id: def.id, name: entry.name, mode: entry.mode as RegisteredPlugin['mode'], onError: entry.on_error, priority: entry.priority,
         timeoutMs: def.timeoutMs, entry,
         implemented: implemented.get(def.id)!,
       }));
-      checkHooks(enabled, implemented, plugins.map((p) => p.def.id), config);
+      checkHooks(enabled, implemented, all.map((p) => p.def.id), config);
       const deps: ExecutorDeps = {
         registry: new PluginRegistry(registered),
         runnerFor: (plugin) => runners.get(plugin.entry.isolation)!,
@@ -190,31 +195,42 @@ function definitionOf(entry: ResolvedConfig['plugins'][number], timeoutMs: numbe
   };
 }
 
+type LoadFailure = { name: string; failure: Failure };
+
 /** Plugins of a level that runs them in Compartments have their modules compiled here, once, before any pool starts. */
-async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>): Promise<void> {
+async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, failures: LoadFailure[]): Promise<void> {
   await Promise.all(plugins.filter((p) => ISOLATION_LEVELS[p.entry.isolation].compartment).map(async ({ entry, def }) => {
     try {
       def.compiled = await compileForSandbox(entry.name, def.modulePath);
     } catch (err) {
-      const failure = (err as FailureError).failure;
-      throw toLoadError(entry.name, failure);
+      failures.push({ name: entry.name, failure: (err as FailureError).failure });
     }
   }));
 }
 
-async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<Isolation, Runner>): Promise<Map<string, string[]>> {
+async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<Isolation, Runner>,
+  failures: LoadFailure[]): Promise<Map<string, string[]>> {
   const implemented = new Map<string, string[]>();
   await Promise.all([...runners].map(async ([isolation, runner]) => {
     const ids = plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def.id);
     for (const reply of await runner.load(ids)) {
-      if ('failure' in reply) {
-        const name = plugins.find((p) => p.def.id === reply.id)?.entry.name ?? reply.id;
-        throw toLoadError(name, reply.failure);
-      }
-      implemented.set(reply.id, reply.hooks);
+      if ('failure' in reply) failures.push({ name: plugins.find((p) => p.def.id === reply.id)?.entry.name ?? reply.id, failure: reply.failure });
+      else implemented.set(reply.id, reply.hooks);
     }
   }));
   return implemented;
+}
+
+/** One error for every plugin that failed to load, in config order; it is charged to the first of them. */
+function loadError(failures: LoadFailure[], order: string[]): PluginError {
+  const sorted = [...failures].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const errors = sorted.map(({ name, failure }) => toLoadError(name, failure));
+  if (errors.length === 1) return errors[0]!;
+  return new PluginError({
+    message: errors.map((e) => e.message).join('; '),
+    plugin_name: errors[0]!.error.plugin_name, code: errors[0]!.error.code,
+    details: { failures: sorted.map(({ name, failure }) => ({ plugin_name: name, code: failure.code, message: failure.message })) },
+  });
 }
 
 function checkHooks(enabled: Array<{ entry: PluginEntry; index: number }>, implemented: Map<string, string[]>, ids: string[], config: ResolvedConfig): void {
