@@ -12,6 +12,7 @@ import type { ConsoleSink } from './capabilities-console.js';
 export type SandboxCapabilities = Partial<Omit<Capabilities, 'store'>>;
 import { DEFAULT_CONSOLE_LIMITS, makeBoundedConsole, type ConsoleLimits } from './capabilities-console.js';
 import { DEFAULT_FETCH_LIMITS, makeFetch, normalizeOrigins, type FetchLimits } from './fetch-capability.js';
+import { ungrantedEndowments } from './ungranted.js';
 
 export interface SandboxLimits {
   console: ConsoleLimits;
@@ -94,7 +95,11 @@ export function makeEndowments(request: EndowmentRequest, sink: () => ConsoleSin
     }
     globals[name] = wrapHostObject(object);
   }
-  return globals;
+  // what is not granted is a stub whose error names the grant to add
+  const stubs = ungrantedEndowments(request.name, {
+    fetch: !globals.fetch, clock: !globals.performance, random: !globals.crypto, store: !globals.store,
+  });
+  return { ...stubs, ...globals };
 }
 
 let reserved: Set<string> | undefined;
