@@ -3,7 +3,7 @@
  * copied from README.md itself, as JavaScript and under `tsc --strict`. One pack and install for the file.
  */
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT, readmeBlock, scratchProject, type ScratchProject } from './scratch-project.js';
@@ -23,16 +23,26 @@ test('the README\'s embedding snippet runs unchanged as JavaScript in a project 
   assert.match(stdout, /the caller gets sent/);
 });
 
-test('the README\'s embedding snippet type-checks under tsc --strict, its results typed by hook', async () => {
+test('the README\'s embedding snippet, tracing example and plugin module type-check under tsc --strict', async () => {
   await writeFile(join(project.dir, 'snippet.ts'), await readmeBlock('## Embedding'));
+  await writeFile(join(project.dir, 'tracing.ts'), await readmeBlock('### Tracing'));
+  await writeFile(join(project.dir, 'plugin.ts'), await readmeBlock('## Plugin modules', '`definePlugin(x)`'));
   await writeFile(join(project.dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'] },
-    files: ['snippet.ts'],
+    files: ['snippet.ts', 'tracing.ts', 'plugin.ts'],
   }));
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   await project.exec(process.execPath, [tsc, '-p', 'tsconfig.json']).catch((err: { stdout?: string }) => {
     assert.fail(`tsc --strict rejected the snippet:\n${err.stdout}`);
   });
+});
+
+test('the README\'s tracing example shows the hook and plugin spans', async () => {
+  await writeFile(join(project.dir, 'tracing.mjs'), await readmeBlock('### Tracing'));
+  const { stdout } = await project.exec(process.execPath, ['tracing.mjs']);
+  assert.match(stdout, /name: 'cordon\.hook\.tool_pre_invoke'/);
+  assert.match(stdout, /name: 'plugin\.execute\.pii_filter'/);
+  assert.match(stdout, /'plugin\.had_violation': false/);
 });
 
 test('require(\'cordon\') loads the package, and cordon/plugins/config.yaml names the bundled config', async () => {
@@ -45,13 +55,14 @@ test('require(\'cordon\') loads the package, and cordon/plugins/config.yaml name
   assert.deepEqual(JSON.parse(stdout), { manager: 'function', same: true });
 });
 
-test('the tarball holds what a consumer needs and no tests, examples or source maps; MCP and the OTel SDK are not installed', async () => {
+test('the tarball holds what a consumer needs and no tests, examples or source maps; the MCP and OTel SDKs are not runtime dependencies', async () => {
   const files = (await project.exec('tar', ['tzf', project.tarball])).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
   assert.ok(files.includes('plugins/config.yaml'));
   assert.ok(files.includes('dist/src/index.js') && files.includes('dist/src/index.d.ts'));
   assert.ok(files.includes('dist/plugins/pii_filter.js'));
   assert.deepEqual(files.filter((f) => /^dist\/(test|examples)\/|\.map$|^src\//.test(f)), []);
-  const installed = await readdir(join(project.dir, 'node_modules'));
-  assert.ok(!installed.includes('@modelcontextprotocol'), 'the MCP SDK is a dev dependency');
-  assert.deepEqual((await readdir(join(project.dir, 'node_modules', '@opentelemetry'))), ['api']);
+  const lock = JSON.parse(await readFile(join(project.dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const runtime = Object.keys(lock.packages).filter((p) => p && !lock.packages[p]!.dev);
+  assert.ok(!runtime.some((p) => p.includes('@modelcontextprotocol') || p.includes('sdk-trace')), 'neither SDK is a runtime dependency');
+  assert.ok(runtime.includes('node_modules/@opentelemetry/api'));
 });

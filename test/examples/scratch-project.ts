@@ -15,8 +15,8 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 
 type LockEntry = { version: string; dev?: boolean; [key: string]: unknown };
 
-/** Packages of the repository's lockfile that a consumer installs with cordon, plus those its type-check needs. */
-const FOR_TYPES = new Set(['@types/node', 'undici-types']);
+/** Dev dependencies of the repository the scratch project also installs, as a user following the README would. */
+const EXTRAS = ['@types/node', '@opentelemetry/sdk-trace-base'];
 const nameOf = (path: string) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 const tarballUrl = (name: string, version: string) => `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${version}.tgz`;
 
@@ -50,14 +50,15 @@ export async function scratchProject(): Promise<ScratchProject> {
     const lock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
     const manifest = {
       name: 'scratch', private: true, type: 'module',
-      dependencies: { cordon: `file:${tarball}` }, devDependencies: { '@types/node': pkg.devDependencies['@types/node'] },
+      dependencies: { cordon: `file:${tarball}` }, devDependencies: Object.fromEntries(EXTRAS.map((n) => [n, pkg.devDependencies[n]!])),
     };
+    const extras = closure(lock.packages, EXTRAS);
     const packages: Record<string, unknown> = { '': { name: manifest.name, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies } };
     for (const [path, entry] of Object.entries(lock.packages)) {
       const name = nameOf(path);
-      if (!path || (entry.dev && !FOR_TYPES.has(name))) continue;
+      if (!path || (entry.dev && !extras.has(path))) continue;
       const { dev: _dev, ...rest } = entry;
-      packages[path] = { ...rest, resolved: tarballUrl(name, entry.version), ...(FOR_TYPES.has(name) ? { dev: true } : {}) };
+      packages[path] = { ...rest, resolved: tarballUrl(name, entry.version), ...(entry.dev ? { dev: true } : {}) };
     }
     packages['node_modules/cordon'] = {
       version: pkg.version, resolved: `file:${tarball}`, license: pkg.license, dependencies: pkg.dependencies,
@@ -73,12 +74,27 @@ export async function scratchProject(): Promise<ScratchProject> {
   }
 }
 
-/** The first ```ts block after a heading of README.md, as written there. */
-export async function readmeBlock(heading: string): Promise<string> {
+/** The lockfile paths of `names` and of everything they depend on (hoisted at the top level, as npm lays them out). */
+function closure(packages: Record<string, LockEntry>, names: string[]): Set<string> {
+  const paths = new Set<string>();
+  const visit = (name: string) => {
+    const path = `node_modules/${name}`;
+    if (paths.has(path) || !packages[path]) return;
+    paths.add(path);
+    for (const dep of Object.keys((packages[path].dependencies ?? {}) as Record<string, string>)) visit(dep);
+  };
+  names.forEach(visit);
+  return paths;
+}
+
+/** The first ```ts block after a heading of README.md (and after `after` below it, if given), as written there. */
+export async function readmeBlock(heading: string, after = ''): Promise<string> {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
   const at = readme.indexOf(`\n${heading}\n`);
   if (at < 0) throw new Error(`README.md has no heading ${heading}`);
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  const from = after ? readme.indexOf(after, at) : at;
+  if (from < 0) throw new Error(`README.md has no "${after}" under ${heading}`);
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(from));
   if (!block) throw new Error(`README.md has no ts block after ${heading}`);
   return block[1]!;
 }
