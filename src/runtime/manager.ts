@@ -80,12 +80,12 @@ export class PluginManager {
       maxPayloadBytes: settings.max_payload_bytes,
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
-    const all = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
-    // Every plugin that cannot load is reported in one error: those that fail to compile are left out of the pools,
-    // the others are still loaded to find their own failures.
+    const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
+    // Every plugin that cannot load is reported in one error: all those that fail to compile (before any worker
+    // starts, so a broken file costs no pool), else all those that fail to load in their workers.
     const failures: LoadFailure[] = [];
-    await compileSandboxed(all, failures);
-    const plugins = all.filter((p) => !failures.some((f) => f.name === p.entry.name));
+    await compileSandboxed(plugins, failures);
+    if (failures.length) throw loadError(failures, plugins.map((p) => p.entry.name));
     const store = this.options.store ?? new MemoryStore();
     const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
     // workers and processes reach the store over a channel the host answers on; inline plugins call it directly
@@ -102,13 +102,13 @@ export class PluginManager {
         runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store }));
       }
       const implemented = await loadAll(plugins, runners, failures);
-      if (failures.length) throw loadError(failures, all.map((p) => p.entry.name));
+      if (failures.length) throw loadError(failures, plugins.map((p) => p.entry.name));
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
         id: def.id, name: entry.name, mode: entry.mode as RegisteredPlugin['mode'], onError: entry.on_error, priority: entry.priority,
         timeoutMs: def.timeoutMs, entry,
         implemented: implemented.get(def.id)!,
       }));
-      checkHooks(enabled, implemented, all.map((p) => p.def.id), config);
+      checkHooks(enabled, implemented, plugins.map((p) => p.def.id), config);
       const deps: ExecutorDeps = {
         registry: new PluginRegistry(registered),
         runnerFor: (plugin) => runners.get(plugin.entry.isolation)!,
