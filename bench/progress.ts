@@ -1,6 +1,6 @@
 /**
- * A one-line progress bar on stderr, drawn only when stderr is a terminal: piped or captured output (CI, tests,
- * `> file`) gets nothing, so logs hold no carriage-return noise.
+ * Progress on stderr. On a terminal, one redrawn line with a bar; otherwise (CI, tests, `2> file`) one plain line
+ * per scenario, so a long run is never silent and logs hold no carriage-return noise.
  */
 
 export interface Progress {
@@ -10,6 +10,8 @@ export interface Progress {
 }
 
 const WIDTH = 24;
+/** What a terminal that reports no width (or 0 columns, as some do when detached) is taken to have. */
+const DEFAULT_COLUMNS = 80;
 
 interface Terminal {
   isTTY?: boolean;
@@ -18,15 +20,26 @@ interface Terminal {
 }
 
 export function createProgress(total: number, stream: Terminal = process.stderr): Progress {
-  if (!stream.isTTY) return { update() {}, done() {} };
   const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+  if (!stream.isTTY) {
+    let last = -1;
+    return {
+      update(index, label) {
+        if (index === last) return;
+        last = index;
+        stream.write(`bench ${index + 1}/${total} ${elapsed()} ${label}\n`);
+      },
+      done() {},
+    };
+  }
   let drawn = false;
   return {
     update(index, label) {
       const filled = total > 0 ? Math.round((Math.min(index, total) / total) * WIDTH) : 0;
-      const secs = ((Date.now() - started) / 1000).toFixed(0);
-      const line = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${index + 1}/${total} ${secs}s ${label}`;
-      const max = (stream.columns ?? 80) - 1;
+      const line = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${index + 1}/${total} ${elapsed()} ${label}`;
+      const columns = stream.columns !== undefined && stream.columns > 0 ? stream.columns : DEFAULT_COLUMNS;
+      const max = columns - 1;
       stream.write(`\r\x1b[2K${line.length > max ? line.slice(0, max) : line}`);
       drawn = true;
     },

@@ -83,6 +83,7 @@ export function markdown(r: BenchResults): string {
     '',
     '## Targets',
     '',
+    ...(r.targets.length === 0 ? ['None: this run left out the groups the targets compare (chain, cpu-heavy, runaway).'] : []),
     ...table(['target', 'measured', 'limit', 'holds', 'from'], r.targets.map((t) => [
       t.name, t.value === null ? '—' : formatNumber(t.value), `${t.bound === 'max' ? '≤' : '≥'} ${t.limit}`, verdict(t), t.detail,
     ])),

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commander } from '../src/runtime/cjs-deps.js';
 import { baselineScenarios } from './baselines.js';
@@ -28,7 +28,7 @@ export const GROUPS = ['baseline', 'chain', 'default-chain', 'cpu-heavy', 'cold-
 const CONFIG_GROUPS = ['baseline', 'default-chain'];
 // The manager's own default (plugin_settings.threads).
 const DEFAULT_THREADS = Math.max(1, Math.min(4, availableParallelism()));
-export const DEFAULT_CONFIG = fileURLToPath(new URL('../../plugins/config.yaml', import.meta.url));
+import { BUNDLED_CONFIG as DEFAULT_CONFIG } from '../src/bundled.js';
 
 function checkGroups(groups: string[]): string[] {
   const unknown = groups.filter((g) => !GROUPS.includes(g));
@@ -48,7 +48,8 @@ async function scenariosFor(groups: string[]): Promise<Scenario[]> {
 export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const started = Date.now();
   const budget = opts.quick ? QUICK : FULL;
-  const scenarios = await scenariosFor(opts.groups);
+  const scenarios = (await scenariosFor(opts.groups)).map((s) => (s.group === 'default-chain' && opts.config !== DEFAULT_CONFIG
+    ? { ...s, name: configChainName(opts.config) } : s));
   const measurements: Measurement[] = [];
   const errors: BenchResults['errors'] = [];
   const notPinned: Placement = { mode: 'none', active: false, note: 'not requested (--no-pin)', cpus: [], threads: 0 };
@@ -110,9 +111,34 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     machine: machineInfo(),
     settings: { threads: opts.threads, pinning: placement, config: opts.config },
     measurements,
-    targets: evaluateTargets(measurements),
+    targets: evaluateTargets(measurements, opts.groups),
     errors,
   };
+}
+
+/** How a --config run names the user's chain in its tables (the bundled one is `default-chain`). */
+export const configChainName = (config: string): string => `chain of ${basename(config)}`;
+
+/** The hooks a chain is benched on: the ones a gateway runs around every tool call. */
+const BENCHED_HOOKS = ['tool_pre_invoke', 'tool_post_invoke'];
+
+/**
+ * A --config file is checked before anything is measured: a config error, or a chain with no plugin on the benched
+ * hooks, is bad input (exit 2) at once, not a failed scenario after the baselines.
+ */
+async function checkBenchConfig(path: string): Promise<void> {
+  const { loadConfig } = await import('../src/bundled.js');
+  const config = await loadConfig(path);
+  const hooks = new Set(config.plugins.filter((p) => p.mode !== 'disabled').flatMap((p) => p.hooks));
+  if (!BENCHED_HOOKS.some((h) => hooks.has(h))) {
+    throw new BenchInputError(`${path} has no enabled plugin on ${BENCHED_HOOKS.join(' or ')}, the hooks the bench measures a chain on`
+      + ` (its plugins register ${[...hooks].join(', ') || 'nothing'})`);
+  }
+}
+
+/** Bad input to the bench (exit 2), worded for the user. */
+export class BenchInputError extends Error {
+  override name = 'BenchInputError';
 }
 
 function positiveInt(text: string): number {
@@ -123,17 +149,24 @@ function positiveInt(text: string): number {
 
 const groupList = (text: string): string[] => checkGroups(text.split(',').map((s) => s.trim()).filter(Boolean));
 
-/** The `bench` command, shared by `npm run bench` (bench/main.ts) and `cordon bench` (add it with addCommand). */
-export function benchCommand(): Command {
+/**
+ * The `bench` command, shared by `npm run bench` (bench/main.ts) and `cordon bench`. `setExit` receives 1 when a
+ * scenario failed (the caller owns the process's exit code).
+ */
+export function benchCommand(setExit: (code: number) => void = (code) => {
+  process.exitCode = code;
+}): Command {
   return new Command('bench')
     .description('Measure plugin chains against a direct call, structuredClone and a bare Piscina round trip')
     .option('--quick', 'few short rounds (under 2 minutes in all)', false)
-    .option('--config <file>', 'bench this config\'s chain instead of plugins/config.yaml (runs baseline,default-chain)')
+    .option('--config <file>', 'bench this config\'s chain instead of plugins/config.yaml (runs baseline,default-chain): '
+      + 'its tool_pre_invoke and tool_post_invoke plugins, on the bench\'s payloads; it needs plugins on at least one of them')
     .option('--out <dir>', 'where to write JSON, markdown and SVG', 'bench/results')
     .option('--only <groups>', `comma-separated groups to run: ${GROUPS.join(', ')}`, groupList)
     .option('--threads <n>', 'worker threads of the baseline pool and of the bench\'s managers', positiveInt, DEFAULT_THREADS)
     .option('--no-pin', 'leave thread placement to the OS (latency ratios then swing between runs)')
     .action(async (o: { quick: boolean; config?: string; out: string; only?: string[]; threads: number; pin: boolean }) => {
+      if (o.config) await checkBenchConfig(resolve(o.config));
       const results = await runBench({
         quick: o.quick,
         config: o.config ? resolve(o.config) : DEFAULT_CONFIG,
@@ -144,6 +177,6 @@ export function benchCommand(): Command {
       });
       const files = writeReport(results, o.out);
       process.stdout.write(markdown(results) + `\nWrote ${files.join(', ')}\n`);
-      if (results.errors.length > 0) process.exitCode = 1;
+      if (results.errors.length > 0) setExit(1);
     });
 }

@@ -65,7 +65,7 @@ type ManagerConfig = ConstructorParameters<typeof PluginManager>[0];
  */
 async function invoker(manager: PluginManager, payload: Payload) {
   let i = 0;
-  const call = () => manager.invokeHook(payload.hook, payload.payload, globalContext(i++));
+  const call = () => manager.invokeHook<string>(payload.hook, payload.payload, globalContext(i++));
   const { result, contexts } = await call();
   const what = `${payload.hook} on the ${payload.label} bench payload`;
   if (result.continue_processing === false) throw new Error(`${what} was blocked: ${JSON.stringify(result.violation)}`);
@@ -243,7 +243,7 @@ const runaway: Scenario = {
         for (let i = 0; i < ctx.budget.repeats; i++) {
           ctx.step(`${variant} ${i + 1}/${ctx.budget.repeats}`);
           const t0 = performance.now();
-          const outcome = await manager.invokeHook('tool_pre_invoke', spin, globalContext(`runaway-${i}`)).then(() => null, (e: unknown) => e);
+          const outcome = await manager.invokeHook<string>('tool_pre_invoke', spin, globalContext(`runaway-${i}`)).then(() => null, (e: unknown) => e);
           overshoot.push(performance.now() - t0 - timeoutMs);
           if (!(outcome instanceof PluginError)) {
             throw new Error(`a runaway ${isolation} plugin was not stopped with a PluginError (got ${String(outcome)})`);

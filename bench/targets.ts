@@ -18,6 +18,8 @@ export const bareVariant = (atomics: (typeof ATOMICS_MODES)[number]): string => 
 
 export interface Target {
   name: string;
+  /** the bench groups whose measurements it compares; a run without one of them does not list the target */
+  groups: string[];
   value: number | null;
   limit: number;
   /** `max`: the value must not exceed the limit; `min`: it must reach it. */
@@ -39,9 +41,9 @@ function find(ms: readonly Measurement[], q: Find): Measurement | undefined {
   );
 }
 
-function target(name: string, value: number | null, limit: number, bound: 'max' | 'min', detail: string): Target {
+function target(groups: string[], name: string, value: number | null, limit: number, bound: 'max' | 'min', detail: string): Target {
   const holds = value === null || !Number.isFinite(value) ? null : bound === 'max' ? value <= limit : value >= limit;
-  return { name, value: value !== null && Number.isFinite(value) ? value : null, limit, bound, holds, detail };
+  return { name, groups, value: value !== null && Number.isFinite(value) ? value : null, limit, bound, holds, detail };
 }
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
@@ -49,7 +51,16 @@ const ratio = (a: number | undefined, b: number | undefined): number | null =>
 
 export const CPU_HEAVY_IN_FLIGHT = 16;
 
-export function evaluateTargets(ms: readonly Measurement[]): Target[] {
+/**
+ * The targets the run's groups can measure: those of a group the run left out are not listed at all (a target
+ * whose group ran but failed is still listed, as not measured).
+ */
+export function evaluateTargets(ms: readonly Measurement[], groups?: readonly string[]): Target[] {
+  const all = allTargets(ms);
+  return groups ? all.filter((t) => t.groups.every((g) => groups.includes(g))) : all;
+}
+
+function allTargets(ms: readonly Measurement[]): Target[] {
   const chain = find(ms, { scenario: 'chain', variant: chainVariant('sandbox', 5), payload: '1KB', kind: 'latency' });
   const chain10 = find(ms, { scenario: 'chain', variant: chainVariant('sandbox', 10), payload: '1KB', kind: 'latency' });
   // The baseline a user would pick: the fastest bare pool, whatever its atomics mode, measured as the chain is.
@@ -62,27 +73,27 @@ export function evaluateTargets(ms: readonly Measurement[]): Target[] {
   const runaway = find(ms, { scenario: 'runaway', variant: runawayVariant('sandbox'), kind: 'metrics' })?.metrics;
   return [
     target(
-      'sandbox chain of 5 no-op plugins, 1KB tool_pre_invoke: p50 / bare Piscina round trip p50',
+      ['baseline', 'chain'], 'sandbox chain of 5 no-op plugins, 1KB tool_pre_invoke: p50 / bare Piscina round trip p50',
       ratio(chain?.latency?.p50, bare?.latency?.p50), 1.5, 'max',
       `${chain?.latency?.p50?.toFixed(1) ?? '?'} µs / ${bare?.latency?.p50?.toFixed(1) ?? '?'} µs (${bare?.variant ?? '?'})`,
     ),
     target(
-      'sandbox chain of 10 no-op plugins / chain of 5, 1KB p50 (a chain costs one hop, not one per plugin)',
+      ['chain'], 'sandbox chain of 10 no-op plugins / chain of 5, 1KB p50 (a chain costs one hop, not one per plugin)',
       ratio(chain10?.latency?.p50, chain?.latency?.p50), 1.3, 'max',
       `${chain10?.latency?.p50?.toFixed(1) ?? '?'} µs / ${chain?.latency?.p50?.toFixed(1) ?? '?'} µs`,
     ),
     target(
-      `CPU-heavy chain: sandbox throughput / inline throughput (${CPU_HEAVY_IN_FLIGHT} in flight)`,
+      ['cpu-heavy'], `CPU-heavy chain: sandbox throughput / inline throughput (${CPU_HEAVY_IN_FLIGHT} in flight)`,
       ratio(heavy('sandbox')?.throughput?.opsPerSec, heavy('inline')?.throughput?.opsPerSec), 1.7, 'min',
       `${heavy('sandbox')?.throughput?.opsPerSec?.toFixed(0) ?? '?'} /s vs ${heavy('inline')?.throughput?.opsPerSec?.toFixed(0) ?? '?'} /s`,
     ),
     target(
-      'runaway sandbox plugin: rejection later than its timeout by (ms, worst of the repeats)',
+      ['runaway'], 'runaway sandbox plugin: rejection later than its timeout by (ms, worst of the repeats)',
       runaway?.overshoot_ms_max ?? null, 20, 'max',
       `timeout ${runaway?.timeout_ms ?? '?'} ms, median overshoot ${runaway?.overshoot_ms_p50?.toFixed(1) ?? '?'} ms`,
     ),
     target(
-      'runaway sandbox plugin: next call / normal call p50',
+      ['runaway'], 'runaway sandbox plugin: next call / normal call p50',
       runaway?.next_call_ratio ?? null, 2.0, 'max',
       `${runaway?.next_call_us_p50?.toFixed(1) ?? '?'} µs vs ${runaway?.normal_call_us_p50?.toFixed(1) ?? '?'} µs`,
     ),

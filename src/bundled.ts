@@ -17,6 +17,13 @@ export const bundledCatalogue: PluginCatalogue = {
   classPaths: contextForgeClassPaths,
 };
 
+/**
+ * The absolute path of the package's default chain, plugins/config.yaml (beside dist/, not inside it), so an
+ * application can run it as `new PluginManager(BUNDLED_CONFIG)` from any directory. Also exported by the package as
+ * `cordon/plugins/config.yaml`.
+ */
+export const BUNDLED_CONFIG = fileURLToPath(new URL('../../plugins/config.yaml', import.meta.url));
+
 /** Loads and validates a config, resolving kinds against the bundled plugins unless another catalogue is given. */
 export function loadConfig(source: string | ConfigInput, catalogue: PluginCatalogue = bundledCatalogue): Promise<ResolvedConfig> {
   return loadWith(source, catalogue);

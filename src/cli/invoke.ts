@@ -2,7 +2,7 @@ import { loadConfig } from '../bundled.js';
 import { violationError } from '../runtime/executor.js';
 import { closestName, knownHookNames } from '../core/hook-names.js';
 import { CliError, EXIT, startupError, type ExitCode } from './failures.js';
-import { cliLogger, newRequestId, readJson, terminalJson, withManager, type Io } from './io.js';
+import { cliLogger, newRequestId, oneLine, readJson, terminalJson, withManager, type Io } from './io.js';
 
 /**
  * `cordon invoke`: one hook invocation, as a gateway would make it, printed as `{result, contexts}` JSON on
@@ -28,6 +28,6 @@ export async function invokeCommand(configPath: string, hook: string, payloadSou
   const { result, contexts } = await withManager(configPath, cliLogger(io), (manager) => manager.invokeHook(hook, payload, global));
   io.out(`${terminalJson({ result, contexts })}\n`);
   if (result.continue_processing) return EXIT.ok;
-  io.err(`cordon: ${violationError(hook, result.violation?.plugin_name ?? 'unknown', result.violation).message}\n`);
+  io.err(`cordon: ${oneLine(violationError(hook, result.violation?.plugin_name ?? 'unknown', result.violation).message)}\n`);
   return EXIT.failed;
 }

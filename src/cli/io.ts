@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { PluginManager } from '../bundled.js';
 import type { Logger } from '../runtime/observability.js';
+import { safeText } from '../core/failures.js';
 import { CliError, EXIT, startupError } from './failures.js';
 import type { Style } from './style.js';
 import { escapeControls } from '../core/failures.js';
@@ -15,8 +15,8 @@ export function terminalJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The chain `cordon run` uses without an argument: the package's own, found from dist/src/cli/. */
-export const BUNDLED_CONFIG = fileURLToPath(new URL('../../../plugins/config.yaml', import.meta.url));
+/** The chain `cordon run` uses without an argument: the package's own. */
+export { BUNDLED_CONFIG } from '../bundled.js';
 
 /** What every command writes to, so that output, colour and verbosity are decided in one place. */
 export interface Io {
@@ -25,6 +25,9 @@ export interface Io {
   style: Style;
   verbose: boolean;
 }
+
+/** Errors and log lines are one line each: whatever a message holds (a newline, a terminal escape) is escaped. */
+export const oneLine = (text: string): string => safeText(text, 4000);
 
 /** Reads and parses a JSON document from a file, or from stdin when the name is `-`. */
 export async function readJson(source: string, what: string): Promise<unknown> {
@@ -52,7 +55,7 @@ async function readStdin(): Promise<string> {
 /** A logger that shows the manager's messages on stderr with --verbose and hands warnings to `onWarn`. */
 export function cliLogger(io: Io, onWarn: (message: string) => void = () => {}): Logger {
   const show = (level: string) => (message: string) => {
-    if (io.verbose) io.err(io.style('dim', `cordon [${level}] ${escapeControls(message)}`));
+    if (io.verbose) io.err(`${io.style('dim', `cordon [${level}] ${oneLine(message)}`)}\n`);
   };
   return {
     debug: show('debug'),

@@ -5,7 +5,7 @@ import { addBenchCommand } from './bench.js';
 import { describeFailure, EXIT } from './failures.js';
 import { hooksCommand } from './hook-list.js';
 import { invokeCommand } from './invoke.js';
-import { BUNDLED_CONFIG, type Io } from './io.js';
+import { BUNDLED_CONFIG, oneLine, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { colourWanted, makeStyle } from './style.js';
 import { validateCommand } from './validate.js';
@@ -14,6 +14,14 @@ const { Command, CommanderError } = commander();
 type Command = InstanceType<typeof Command>;
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** A call the bundled chain lets through (its schema_guard wants a subject and a body), on that chain's real path. */
+const INVOKE_EXAMPLE = `echo '{"name":"send_email","args":{"to":"bob@example.com","subject":"Hi","body":"Lunch?"}}' `
+  + `| cordon invoke ${shellWord(BUNDLED_CONFIG)} tool_pre_invoke -`;
+
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
 
 /** Runs the command line on `argv` (as in process.argv) and returns the exit code; never throws. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -42,7 +50,7 @@ export async function runCli(argv: string[]): Promise<number> {
     // commander has already printed its own message (usage errors, or the help that was asked for)
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     const { exitCode: code, line } = describeFailure(err);
-    io.err(`cordon: ${escapeControls(line)}\n`);
+    io.err(`cordon: ${oneLine(line)}\n`);
     if (io.verbose && err instanceof Error && err.stack) io.err(`${stackWithCauses(err)}\n`);
     return code;
   }
@@ -84,7 +92,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<hook>', 'hook point, e.g. tool_pre_invoke (see cordon hooks), or a custom hook of the config')
     .argument('<payload>', 'JSON file holding the payload, or - to read it from stdin')
     .option('--context <file>', 'JSON file holding the global context (default: {"request_id": <random>})')
-    .addHelpText('after', '\nExample:\n  echo \'{"name":"send_email","args":{"to":"bob@example.com"}}\' | cordon invoke config.yaml tool_pre_invoke -\n'
+    .addHelpText('after', `\nExample (the bundled default chain; runs as written):\n  ${INVOKE_EXAMPLE}\n`
       + 'Exit 1 when the invocation is blocked (the result is still printed) or a plugin fails.')
     .action(async (config: string, hook: string, payload: string, opts: { context?: string }) => {
       setExit(await invokeCommand(config, hook, payload, opts, io));
@@ -96,7 +104,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print the listing as JSON')
     .action((opts: { json?: boolean }) => hooksCommand({ json: opts.json === true }, io));
 
-  addBenchCommand(program, configure);
+  addBenchCommand(program, configure, setExit);
   return program;
 }
 

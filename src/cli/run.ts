@@ -3,7 +3,7 @@ import { loadConfig } from '../bundled.js';
 import type { ResolvedConfig } from '../runtime/config.js';
 import { HOOK_NAMES, hookSpec } from '../core/hooks.js';
 import type { PluginManager } from '../bundled.js';
-import { modeRules, type ModeRules, type RunnableMode } from '../core/modes.js';
+import { modeRules, type ModeRules, type Phase, type RunnableMode } from '../core/modes.js';
 import type { PluginResult } from '../core/schemas.js';
 import { changedPaths, describeChange } from './changes.js';
 import { EXIT, messageOf, startupError, type ExitCode } from './failures.js';
@@ -31,7 +31,9 @@ const FORMATS: Record<Outcome, Cell['format']> = {
  * `cordon run`: every hook the config's plugins register, on the built-in sample of that hook. Each plugin is
  * invoked alone with `invokeHookForPlugin`, in the chain's order, on the untouched sample, so that every plugin
  * shows what it does even when an earlier one blocks; a last "(chain)" row per hook runs the whole hook with
- * `invokeHook` and shows what a gateway would get (priority, conditions and the policy filter applied).
+ * `invokeHook` and shows what a gateway would get (priority, conditions and the policy filter applied). The output
+ * says so, and a plugin row says when the chain itself did not run that plugin (an earlier one blocked) or would
+ * run it only when its conditions match.
  * Exit 1 when a plugin failed; a block is an outcome to show, not a failure of the run.
  */
 export async function runCommand(configPath: string, io: Io): Promise<ExitCode> {
@@ -49,11 +51,14 @@ export async function runCommand(configPath: string, io: Io): Promise<ExitCode> 
     const rows: Row[] = [];
     for (const hook of hooksOf(config)) {
       const sample = SAMPLE_PAYLOADS[hook];
-      for (const entry of chainOrder(config, hook)) {
+      const order = chainOrder(config, hook);
+      const alone: Row[] = [];
+      for (const entry of order) {
         warnings = [];
-        rows.push(sample ? await invokeOne(manager, entry, hook, sample, () => warnings) : skipped(hook, entry));
+        alone.push(sample ? await invokeOne(manager, entry, hook, sample, () => warnings) : skipped(hook, entry));
       }
-      if (sample) rows.push(await invokeChain(manager, hook, sample));
+      const chain = sample ? await invokeChain(manager, hook, sample) : null;
+      rows.push(...(chain ? asTheChainRan(order, alone, chain) : alone), ...(chain ? [chain] : []));
     }
     return rows;
   });
@@ -62,6 +67,8 @@ export async function runCommand(configPath: string, io: Io): Promise<ExitCode> 
   io.out(`${io.style('bold', 'cordon run')} ${configPath}: ${plural(enabled, 'plugin')}`
     + `${disabled ? ` (+${disabled} disabled)` : ''}, ${plural(hooksOf(config).length, 'hook point')}, each on a sample payload\n\n`);
   io.out(`${table(rows, io)}\n\n${summary(rows, io)}\n`);
+  io.out(`${io.style('dim', 'Each plugin row runs that plugin alone on the untouched sample, its conditions not applied; '
+    + 'the (chain) row runs the whole hook as a gateway would.')}\n`);
   return rows.some((r) => r.outcome === 'error') ? EXIT.failed : EXIT.ok;
 }
 
@@ -71,9 +78,29 @@ function hooksOf(config: ResolvedConfig): string[] {
   return [...HOOK_NAMES.filter((h) => named.includes(h)), ...named.filter((h) => !HOOK_NAMES.includes(h))];
 }
 
-/** The hook's plugins in run order (priority, then config order), disabled ones included so the table shows them. */
+const PHASES: Phase[] = ['serial', 'audit', 'concurrent', 'fire_and_forget'];
+const phaseOf = (entry: Entry): number => (entry.mode === 'disabled' ? 0 : PHASES.indexOf(modeRules(entry.mode as RunnableMode, entry.on_error, false).phase));
+
+/** The hook's plugins in run order (phase, then priority, then config order), disabled ones included so the table shows them. */
 function chainOrder(config: ResolvedConfig, hook: string): Entry[] {
-  return config.plugins.filter((p) => p.hooks.includes(hook)).sort((a, b) => a.priority - b.priority);
+  return config.plugins.filter((p) => p.hooks.includes(hook)).sort((a, b) => phaseOf(a) - phaseOf(b) || a.priority - b.priority);
+}
+
+/**
+ * The rows of plugins run alone, annotated with what the chain did: after the plugin that blocked it, no plugin
+ * ran (fire-and-forget ones excepted: they start once the result is decided); a plugin with conditions runs in
+ * the chain only when they match the payload and context.
+ */
+function asTheChainRan(order: Entry[], rows: Row[], chain: Row): Row[] {
+  const blocker = chain.outcome === 'blocked' ? order.findIndex((e) => chain.detail.startsWith(`by ${e.name}:`)) : -1;
+  return rows.map((row, i) => {
+    const entry = order[i]!;
+    if (row.outcome === 'skipped') return row;
+    const notes: string[] = [];
+    if (blocker >= 0 && i > blocker && phaseOf(entry) < PHASES.indexOf('fire_and_forget')) notes.push(`not run by the chain: ${order[blocker]!.name} blocked first`);
+    if (entry.conditions.length) notes.push('has conditions: the chain runs it only when they match');
+    return notes.length ? { ...row, detail: `${row.detail}${row.detail ? ' ' : ''}(${notes.join('; ')})` } : row;
+  });
 }
 
 function skipped(hook: string, entry: Entry): Row {

@@ -2,7 +2,7 @@ import { loadConfig } from '../bundled.js';
 import type { ResolvedConfig } from '../runtime/config.js';
 import { ConfigError } from '../core/errors.js';
 import { CliError, EXIT, issueText, startupError, type ExitCode } from './failures.js';
-import { cliLogger, withManager, type Io } from './io.js';
+import { cliLogger, oneLine, withManager, type Io } from './io.js';
 import { renderTable } from './table.js';
 
 /**
@@ -18,7 +18,7 @@ export async function validateCommand(configPath: string, options: { load: boole
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof ConfigError ? err.cause : err;
     if (cause instanceof ConfigError) {
-      for (const issue of cause.issues) io.err(`cordon: invalid config ${configPath}: ${issueText(issue)}\n`);
+      for (const issue of cause.issues) io.err(`cordon: invalid config ${configPath}: ${oneLine(issueText(issue))}\n`);
       return EXIT.badInput;
     }
     throw err instanceof CliError ? err : startupError(err, configPath);

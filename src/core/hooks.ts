@@ -30,7 +30,7 @@ type Row = [schema: Record<string, z.ZodType>, condition: HookSpec['conditionFie
 
 const CONDITION_KEYS = { name: 'tools', prompt_id: 'prompts', uri: 'resources', agent_id: 'agents' } as const;
 
-const TABLE: Record<string, Row> = {
+const TABLE = {
   tool_pre_invoke: [{ name: z.string(), args: JsonObject, headers: opt(StringMap) }, 'name', ['name', 'args', 'headers']],
   tool_post_invoke: [{ name: z.string(), result: z.unknown() }, 'name', ['result']],
   prompt_pre_fetch: [{ prompt_id: z.string(), args: StringMap }, 'prompt_id', ['args']],
@@ -61,7 +61,10 @@ const TABLE: Record<string, Row> = {
     },
     null, null, z.looseObject({ granted: z.boolean(), reason: opt(z.string()) }),
   ],
-};
+} satisfies Record<string, Row>;
+
+/** The table's static type: hook-types.ts derives each built-in hook's payload and result types from it. */
+export type HookTable = typeof TABLE;
 
 function build(name: string, [shape, conditionField, writable, resultSchema]: Row): HookSpec {
   return {
@@ -74,7 +77,7 @@ function build(name: string, [shape, conditionField, writable, resultSchema]: Ro
   };
 }
 
-const BUILT_IN: ReadonlyMap<string, HookSpec> = new Map(Object.entries(TABLE).map(([n, row]) => [n, build(n, row)]));
+const BUILT_IN: ReadonlyMap<string, HookSpec> = new Map(Object.entries(TABLE as Record<string, Row>).map(([n, row]) => [n, build(n, row)]));
 
 export const HOOK_NAMES: readonly string[] = [...BUILT_IN.keys()];
 

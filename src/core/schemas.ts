@@ -55,7 +55,8 @@ const PluginResultSchema = z.object({
   violation: ViolationSchema.nullable(),
   metadata: JsonObject,
 });
-export type PluginResult = z.infer<typeof PluginResultSchema>;
+/** `P` is what `modified_payload` holds: typed by hook through PluginManager.invokeHook (hook-types.ts). */
+export type PluginResult<P = unknown> = Omit<z.infer<typeof PluginResultSchema>, 'modified_payload'> & { modified_payload: P | null };
 
 export function normalizeResult(raw: z.infer<typeof RawPluginResultSchema>): PluginResult {
   return {

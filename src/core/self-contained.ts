@@ -4,6 +4,7 @@
  */
 // @ts-expect-error ses ships tools.js without declarations; its transforms are the text rules SES evaluates with
 import { transforms as sesTransforms } from 'ses/tools.js';
+import { SANDBOX_MODULE } from './sandbox-module.js';
 
 export type TextCheck = (text: string) => string;
 export const transforms = sesTransforms as Record<'rejectHtmlComments' | 'rejectImportExpressions' | 'rejectSomeDirectEvalExpressions', TextCheck>;
@@ -42,10 +43,11 @@ export function label(origin: SourceOrigin): string {
 /** Static imports and re-exports name their specifiers; a dynamic `import()` is refused too, its line pointed out. */
 export function checkSelfContained(record: Pick<CompiledModuleRecord, 'imports' | 'reexports' | '__needsImport__'>,
   source: string | undefined, origin: SourceOrigin): void {
-  const specifiers = [...new Set([...record.imports, ...record.reexports])];
+  const specifiers = [...new Set([...record.imports.filter((s) => s !== SANDBOX_MODULE), ...record.reexports])];
   if (specifiers.length > 0) {
     throw new SandboxSourceError(
-      `${label(origin)} imports ${specifiers.map((s) => `'${s}'`).join(', ')}: a sandboxed plugin must be self-contained. ` +
+      `${label(origin)} imports ${specifiers.map((s) => `'${s}'`).join(', ')}: a sandboxed plugin must be self-contained ` +
+        `(it may only import definePlugin from '${SANDBOX_MODULE}'). ` +
         `Bundle what it needs into the file, or give it isolation: worker`,
       'IMPORT',
     );

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, zodIssues, type ConfigIssue } from '../core/errors.js';
-import { ConfigSchema, type ConfigInput, type ResolvedConfig } from './config.js';
+import { ConfigSchema, PluginEntrySchema, type ConfigInput, type ResolvedConfig } from './config.js';
 import { adaptContextForge, remapIssue } from './contextforge.js';
 import { interpolateEnv } from './interpolate.js';
 import { NO_CATALOGUE, resolveKinds, type PluginCatalogue } from './kinds.js';
@@ -10,6 +10,8 @@ import { yaml } from './cjs-deps.js';
 /**
  * Loads a YAML file or takes a config object, interpolates `${VAR}`, validates it and resolves every kind; a kind
  * that is not a path names a plugin of the given catalogue (the bundled one is handed in by the package entry).
+ * Every issue is reported at once: unset variables, the schema, and the kinds (and catalogue plugins' configs) of
+ * every entry that parses, so fixing one issue never just uncovers the next.
  */
 export async function loadConfig(source: string | ConfigInput, catalogue: PluginCatalogue = NO_CATALOGUE): Promise<ResolvedConfig> {
   let raw: unknown;
@@ -25,24 +27,45 @@ export async function loadConfig(source: string | ConfigInput, catalogue: Plugin
     raw = source;
   }
   const env = interpolateEnv(raw ?? {}, process.env);
-  if (env.issues.length) throw new ConfigError(env.issues, label);
   // ContextForge's shapes first; its refusals are reported together with whatever else the file gets wrong
   const adapted = adaptContextForge(env.value, catalogue);
-  const fail = (issues: ConfigIssue[]) =>
-    new ConfigError([...adapted.issues, ...issues.map((issue) => remapIssue(issue, adapted.indexOf))].sort(byPlugin), label);
+  const issues: ConfigIssue[] = [];
+  const fail = (more: ConfigIssue[]) =>
+    new ConfigError([...env.issues, ...adapted.issues, ...more.map((issue) => remapIssue(issue, adapted.indexOf))].sort(byPlugin), label);
   const parsed = ConfigSchema.safeParse(adapted.value);
-  if (!parsed.success) throw fail(zodIssues(parsed.error.issues));
+  if (!parsed.success) {
+    // a value whose variable is unset is already reported; what the schema then says of the empty string is noise
+    const unset = new Set(env.issues.map((i) => i.path.join('.')));
+    const schemaIssues = zodIssues(parsed.error.issues).filter((i) => !unset.has(i.path.join('.')));
+    throw fail([...schemaIssues, ...(await kindIssuesOfParsedEntries(adapted.value, baseDir, catalogue))]);
+  }
   const config = parsed.data;
   const pluginDirs = config.plugin_dirs.map((d) => resolve(baseDir, d));
-  const issues: ConfigIssue[] = [];
   const plugins = await resolveKinds(config.plugins, baseDir, pluginDirs, issues, catalogue);
-  if (issues.length || adapted.issues.length) throw fail(issues);
+  if (issues.length || adapted.issues.length || env.issues.length) throw fail(issues);
   return { settings: config.plugin_settings, plugins, source: label };
 }
 
 /** Issues in file order: those of plugins[i] by i, the rest first (a stable sort keeps each plugin's own order). */
 const pluginIndex = (issue: ConfigIssue) => (issue.path[0] === 'plugins' && typeof issue.path[1] === 'number' ? issue.path[1] : -1);
 const byPlugin = (a: ConfigIssue, b: ConfigIssue) => pluginIndex(a) - pluginIndex(b);
+
+/** The kind issues of the plugin entries that do parse, in a config that as a whole does not. */
+async function kindIssuesOfParsedEntries(value: unknown, baseDir: string, catalogue: PluginCatalogue): Promise<ConfigIssue[]> {
+  const doc = (value && typeof value === 'object' ? value : {}) as { plugins?: unknown; plugin_dirs?: unknown };
+  const dirs = Array.isArray(doc.plugin_dirs) ? doc.plugin_dirs.filter((d): d is string => typeof d === 'string') : [];
+  const pluginDirs = dirs.map((d) => resolve(baseDir, d));
+  const entries = Array.isArray(doc.plugins) ? doc.plugins : [];
+  const issues: ConfigIssue[] = [];
+  await Promise.all(entries.map(async (raw, index) => {
+    const entry = PluginEntrySchema.safeParse(raw);
+    if (!entry.success) return;
+    const own: ConfigIssue[] = [];
+    await resolveKinds([entry.data], baseDir, pluginDirs, own, catalogue);
+    issues.push(...own.map((issue) => ({ ...issue, path: ['plugins', index, ...issue.path.slice(2)] })));
+  }));
+  return issues.sort((a, b) => Number(a.path[1]) - Number(b.path[1]));
+}
 
 async function readYaml(path: string): Promise<unknown> {
   let text: string;
@@ -55,6 +78,15 @@ async function readYaml(path: string): Promise<unknown> {
   try {
     return yaml.parse(text);
   } catch (err) {
-    throw new ConfigError([{ path: [], message: `not valid YAML: ${(err as Error).message}` }], path);
+    throw new ConfigError([{ path: [], message: `not valid YAML: ${yamlProblem(err)}` }], path);
   }
+}
+
+/**
+ * The first line of a YAML error, without the excerpt and caret the yaml package appends on the lines after
+ * it: errors are one line. Its position ("at line 3, column 7") is part of that first line.
+ */
+function yamlProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return (message.split('\n')[0] ?? message).replace(/:\s*$/, '');
 }

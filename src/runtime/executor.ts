@@ -20,8 +20,8 @@ export interface InvokeOptions {
   violationsAsExceptions?: boolean;
 }
 
-export interface HookInvocation {
-  result: PluginResult;
+export interface HookInvocation<P = unknown> {
+  result: PluginResult<P>;
   contexts: PluginContextTable | null;
 }
 

@@ -4,8 +4,8 @@ import type { ConfigInput, PluginEntry, ResolvedConfig } from './config.js';
 import { loadConfig } from './config-loader.js';
 import { ISOLATION_LEVELS, type Isolation } from '../core/isolation.js';
 import { NO_CATALOGUE, type PluginCatalogue } from './kinds.js';
-import { ConfigError, toLoadError, type ConfigIssue } from '../core/errors.js';
-import { safeText, type FailureError } from '../core/failures.js';
+import { ConfigError, PluginError, toLoadError, type ConfigIssue } from '../core/errors.js';
+import { safeText, type Failure, type FailureError } from '../core/failures.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { knownHookNames } from '../core/hook-names.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
@@ -19,7 +19,8 @@ import type { Store } from './store.js';
 import { StoreServer } from './store-channel.js';
 import { StoreGate } from './store-gate.js';
 import { openStore } from './store-config.js';
-import type { PluginResult } from '../core/schemas.js';
+import type { GlobalContextInput, PluginResult } from '../core/schemas.js';
+import type { HookPayloadInput, HookResultPayload } from '../core/hook-types.js';
 import { invokeSingle, type SingleOptions } from './invoke-plugin.js';
 import type { PluginDefinition, PoolData } from '../core/protocol.js';
 
@@ -89,7 +90,11 @@ export class PluginManager {
     };
     const enabled = config.plugins.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.mode !== 'disabled');
     const plugins = enabled.map(({ entry }) => ({ entry, def: definitionOf(entry, entry.timeout ? entry.timeout * 1000 : timeoutMs) }));
-    await compileSandboxed(plugins);
+    // Every plugin that cannot load is reported in one error: all those that fail to compile (before any worker
+    // starts, so a broken file costs no pool), else all those that fail to load in their workers.
+    const failures: LoadFailure[] = [];
+    await compileSandboxed(plugins, failures);
+    if (failures.length) throw loadError(failures, plugins.map((p) => p.entry.name));
     const ownStore = this.options.store ? undefined : await openStore(settings.store, this.logger);
     const store = this.options.store ?? ownStore!;
     const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
@@ -110,7 +115,8 @@ export class PluginManager {
         const answerStore = (request: unknown) => storeServer?.answer(names, request) ?? Promise.resolve(undefined);
         runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store: gate, answerStore }));
       }
-      const implemented = await loadAll(plugins, runners);
+      const implemented = await loadAll(plugins, runners, failures);
+      if (failures.length) throw loadError(failures, plugins.map((p) => p.entry.name));
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
         id: def.id, name: entry.name, mode: entry.mode as RegisteredPlugin['mode'], onError: entry.on_error, priority: entry.priority,
         timeoutMs: def.timeoutMs, entry,
@@ -135,12 +141,18 @@ export class PluginManager {
     }
   }
 
-  async invokeHook(hook: string, payload: unknown, globalContext: unknown, options?: InvokeOptions): Promise<HookInvocation> {
-    return this.ready().executor.invokeHook(hook, payload, globalContext, options);
+  /**
+   * Runs a hook's chain. Typed by hook: a built-in hook's payload and `modified_payload` have the types of its zod
+   * schema (hook-types.ts); the payload is still parsed at run time, whatever the caller's types said.
+   */
+  async invokeHook<H extends string>(hook: H, payload: HookPayloadInput<H>, globalContext: GlobalContextInput,
+    options?: InvokeOptions): Promise<HookInvocation<HookResultPayload<H>>> {
+    return this.ready().executor.invokeHook(hook, payload, globalContext, options) as Promise<HookInvocation<HookResultPayload<H>>>;
   }
 
-  async invokeHookForPlugin(name: string, hook: string, payload: unknown, context: unknown, options?: SingleOptions): Promise<PluginResult> {
-    return invokeSingle(this.ready().deps, name, hook, payload, context, options);
+  /** One plugin alone (see single.ts); `payload` may be JSON text with `payloadAsJson`. */
+  async invokeHookForPlugin<H extends string>(name: string, hook: H, payload: unknown, context: unknown, options?: SingleOptions): Promise<PluginResult<HookResultPayload<H>>> {
+    return invokeSingle(this.ready().deps, name, hook, payload, context, options) as Promise<PluginResult<HookResultPayload<H>>>;
   }
 
   hasHooksFor(hook: string): boolean {
@@ -200,31 +212,42 @@ function definitionOf(entry: ResolvedConfig['plugins'][number], timeoutMs: numbe
   };
 }
 
+type LoadFailure = { name: string; failure: Failure };
+
 /** Plugins of a level that runs them in Compartments have their modules compiled here, once, before any pool starts. */
-async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>): Promise<void> {
+async function compileSandboxed(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, failures: LoadFailure[]): Promise<void> {
   await Promise.all(plugins.filter((p) => ISOLATION_LEVELS[p.entry.isolation].compartment).map(async ({ entry, def }) => {
     try {
       def.compiled = await compileForSandbox(entry.name, def.modulePath);
     } catch (err) {
-      const failure = (err as FailureError).failure;
-      throw toLoadError(entry.name, failure);
+      failures.push({ name: entry.name, failure: (err as FailureError).failure });
     }
   }));
 }
 
-async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<Isolation, Runner>): Promise<Map<string, string[]>> {
+async function loadAll(plugins: Array<{ entry: PluginEntry; def: PluginDefinition }>, runners: Map<Isolation, Runner>,
+  failures: LoadFailure[]): Promise<Map<string, string[]>> {
   const implemented = new Map<string, string[]>();
   await Promise.all([...runners].map(async ([isolation, runner]) => {
     const ids = plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def.id);
     for (const reply of await runner.load(ids)) {
-      if ('failure' in reply) {
-        const name = plugins.find((p) => p.def.id === reply.id)?.entry.name ?? reply.id;
-        throw toLoadError(name, reply.failure);
-      }
-      implemented.set(reply.id, reply.hooks);
+      if ('failure' in reply) failures.push({ name: plugins.find((p) => p.def.id === reply.id)?.entry.name ?? reply.id, failure: reply.failure });
+      else implemented.set(reply.id, reply.hooks);
     }
   }));
   return implemented;
+}
+
+/** One error for every plugin that failed to load, in config order; it is charged to the first of them. */
+function loadError(failures: LoadFailure[], order: string[]): PluginError {
+  const sorted = [...failures].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const errors = sorted.map(({ name, failure }) => toLoadError(name, failure));
+  if (errors.length === 1) return errors[0]!;
+  return new PluginError({
+    message: errors.map((e) => e.message).join('; '),
+    plugin_name: errors[0]!.error.plugin_name, code: errors[0]!.error.code,
+    details: { failures: sorted.map(({ name, failure }) => ({ plugin_name: name, code: failure.code, message: failure.message })) },
+  });
 }
 
 function checkHooks(enabled: Array<{ entry: PluginEntry; index: number }>, implemented: Map<string, string[]>, ids: string[], config: ResolvedConfig): void {

@@ -16,6 +16,7 @@ import { DEFAULT_FETCH_LIMITS, makeFetch, normalizeOrigins, type FetchLimits } f
 import type { Lifetime } from './grant-scope.js';
 import { toFailure } from '../core/failures.js';
 import { toPlainData } from '../core/plain-data.js';
+import { ungrantedEndowments } from './ungranted.js';
 
 export interface SandboxLimits {
   console: ConsoleLimits;
@@ -101,7 +102,11 @@ export function makeEndowments(request: EndowmentRequest, sink: () => ConsoleSin
     }
     globals[name] = wrapHostObject(object, request.lifetime);
   }
-  return globals;
+  // what is not granted is a stub whose error names the grant to add
+  const stubs = ungrantedEndowments(request.name, {
+    fetch: !globals.fetch, clock: !globals.performance, random: !globals.crypto, store: !globals.store,
+  });
+  return { ...stubs, ...globals };
 }
 
 let reserved: Set<string> | undefined;

@@ -6,6 +6,7 @@
  */
 import 'ses';
 import type { CompiledModuleRecord } from '../core/self-contained.js';
+import { SANDBOX_MODULE } from '../core/sandbox-module.js';
 import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxCapabilities, type SandboxLimits } from './capabilities.js';
 import type { ConsoleLevel, ConsoleSink } from './capabilities-console.js';
 import type { Lifetime } from './grant-scope.js';
@@ -130,8 +131,9 @@ export async function loadSandboxedPlugin(def: SandboxedPluginDef, sink: () => C
     name: def.name,
     // SES's typings say Map; the shim spreads a plain record (a Map would endow nothing).
     globals: globals as unknown as Map<string, unknown>,
-    modules: { [PLUGIN_SPECIFIER]: { source: record } } as unknown as Map<string, never>,
+    modules: { [PLUGIN_SPECIFIER]: { source: record }, [SANDBOX_MODULE]: { namespace: sandboxModule() } } as unknown as Map<string, never>,
     resolveHook: (specifier: string) => {
+      if (specifier === SANDBOX_MODULE) return SANDBOX_MODULE;
       throw new Error(`${label} cannot import '${specifier}'`);
     },
     noAggregateLoadErrors: true,
@@ -146,6 +148,16 @@ export async function loadSandboxedPlugin(def: SandboxedPluginDef, sink: () => C
   throw new Error(`${label}: the default export must be a hooks object, or a function of config returning one`);
 }
 
+let sandboxNamespace: object | undefined;
+/**
+ * What `import { definePlugin } from 'cordon'` yields inside a compartment: a hardened object holding one frozen
+ * identity function, shared by every plugin of the worker (it holds no state, so sharing it leaks nothing).
+ */
+function sandboxModule(): object {
+  sandboxNamespace ??= harden({ definePlugin: (plugin: unknown) => plugin });
+  return sandboxNamespace;
+}
+
 async function readCompiled(text: string, def: SandboxedPluginDef, label: string): Promise<CompiledModuleRecord> {
   let record: CompiledModuleRecord;
   try {
@@ -158,7 +170,7 @@ async function readCompiled(text: string, def: SandboxedPluginDef, label: string
     throw new Error(`${label}: its compiled text is not a module record (pass the output of compileSandboxedSource)`);
   }
   // Precompiled text is checked again here: the worker does not trust it to come from the checking compiler.
-  if (record.imports.length > 0 || record.reexports.length > 0 || record.__needsImport__) {
+  if (record.imports.some((s) => s !== SANDBOX_MODULE) || record.reexports.length > 0 || record.__needsImport__) {
     // imported only then: it brings SES's text transforms, which a well-formed module does not need
     (await import('../core/self-contained.js')).checkSelfContained(record, def.source, def);
   }

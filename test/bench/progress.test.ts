@@ -2,18 +2,28 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createProgress } from '../../bench/progress.js';
 
-function sink(isTTY: boolean) {
+function sink(isTTY: boolean, columns = 60) {
   const writes: string[] = [];
-  return { isTTY, columns: 60, writes, write: (t: string) => writes.push(t) };
+  return { isTTY, columns, writes, write: (t: string) => writes.push(t) };
 }
 
 describe('progress bar', () => {
-  it('writes nothing when the stream is not a terminal', () => {
+  it('writes one plain line per item when the stream is not a terminal', () => {
     const s = sink(false);
     const p = createProgress(4, s);
     p.update(0, 'first');
+    p.update(0, 'first: a step');
+    p.update(1, 'second');
     p.done();
-    assert.deepEqual(s.writes, []);
+    assert.equal(s.writes.length, 2);
+    assert.match(s.writes[0]!, /^bench 1\/4 \d+s first\n$/);
+    assert.match(s.writes[1]!, /^bench 2\/4 \d+s second\n$/);
+  });
+
+  it('a terminal that reports 0 columns gets the whole line, not one cut short', () => {
+    const s = sink(true, 0);
+    createProgress(4, s).update(0, 'short');
+    assert.ok(s.writes[0]!.endsWith('short'), s.writes[0]);
   });
 
   it('redraws one line on a terminal, within its width, and clears it when done', () => {

@@ -82,3 +82,20 @@ describe('writeReport', () => {
     assert.match(md, /pinning: main thread on CPU 0/);
   });
 });
+
+describe('targets of a partial run', () => {
+  it('a run without the chain, cpu-heavy and runaway groups (a --config run) lists no target, rather than "not measured ? µs"', () => {
+    const ms = measurements.filter((m) => m.scenario === 'piscina-round-trip');
+    const targets = evaluateTargets(ms, ['baseline', 'default-chain']);
+    assert.deepEqual(targets, []);
+    const text = markdown({ ...results(ms), targets });
+    assert.doesNotMatch(text, /not measured|\? µs/);
+    assert.match(text, /## Targets\n\nNone: this run left out/);
+  });
+
+  it('a target whose group ran but failed is still listed, as not measured', () => {
+    const targets = evaluateTargets(measurements, ['baseline', 'chain', 'cpu-heavy', 'runaway']);
+    assert.equal(targets.length, 5);
+    assert.equal(targets.find((t) => t.groups.includes('runaway'))!.holds, null);
+  });
+});

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cordon, FIXTURES, ROOT } from './helpers.js';
+import { CLI, cordon, FIXTURES, ROOT } from './helpers.js';
 
 const CONFIG = `${FIXTURES}/config.yaml`;
 
@@ -77,4 +80,15 @@ test("a plugin's control characters reach neither the terminal through `cordon i
   assert.match(ran.stdout, /blocked/, ran.stdout);
   assert.doesNotMatch(ran.stdout, raw);
   assert.doesNotMatch(ran.stderr, raw);
+});
+
+test('the example of cordon invoke --help runs as written and the bundled chain lets it through', async () => {
+  const help = await cordon(['invoke', '--help']);
+  const lines = help.stdout.split('\n');
+  const example = lines[lines.findIndex((l) => l.startsWith('Example')) + 1]!.trim();
+  assert.match(example, /\| cordon invoke /);
+  // the example as a shell runs it, with `cordon` standing for this checkout's CLI
+  const script = `cordon() { "${process.execPath}" "${CLI}" "$@"; }\n${example}`;
+  const { stdout } = await promisify(execFile)('sh', ['-c', script], { cwd: tmpdir(), env: { ...process.env, NO_COLOR: '' } });
+  assert.equal(JSON.parse(stdout).result.continue_processing, true);
 });

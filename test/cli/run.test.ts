@@ -64,3 +64,15 @@ test('cordon run reads outcomes with the plugin\'s mode: a permissive block woul
   assert.match(crash.DETAIL!, /^ignored by its mode, the chain goes on: .*audit backend unreachable/);
   assert.equal(rows.find((r) => r.PLUGIN === '(chain)')?.OUTCOME, 'ran');
 });
+
+test('cordon run says which plugin rows the chain did not run as shown: after a block, or only when conditions match', async () => {
+  const { code, stdout, stderr } = await cordon(['run', `${FIXTURES}/run-chain.yaml`]);
+  assert.equal(code, 0, stderr);
+  const rows = tableRows(stdout, 'HOOK');
+  const detail = (plugin: string) => rows.find((r) => r.PLUGIN === plugin)?.DETAIL ?? '';
+  assert.match(detail('audit'), /\(not run by the chain: deny blocked first\)$/);
+  assert.doesNotMatch(detail('deny'), /not run by the chain/);
+  assert.match(detail('redact'), /\(has conditions: the chain runs it only when they match\)$/);
+  assert.match(detail('(chain)'), /^by deny: /);
+  assert.match(stdout, /Each plugin row runs that plugin alone on the untouched sample, its conditions not applied/);
+});

@@ -85,7 +85,7 @@ describe('conditions', () => {
   test('no plugin for the hook: {continue_processing: true, modified_payload: null}, contexts null, payload not even checked', async () => {
     assert.equal(manager.hasHooksFor('resource_post_fetch'), false);
     for (const payload of [{ uri: 'file:///ok', content: 'x' }, { not: 'a resource payload' }, null, { uri: 'x', content: 'y'.repeat(1_100_000) }]) {
-      const { result, contexts } = await manager.invokeHook('resource_post_fetch', payload, ctx());
+      const { result, contexts } = await manager.invokeHook<string>('resource_post_fetch', payload, ctx());
       assert.equal(result.continue_processing, true);
       assert.equal(result.modified_payload, null);
       assert.equal(contexts, null);

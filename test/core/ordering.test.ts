@@ -10,8 +10,7 @@ describe('ordering: priority, ties and disabled plugins', () => {
 
   test('plugins run in ascending priority, ties keep config order, and no priority means 100', async () => {
     const { result } = await manager.invokeHook('tool_pre_invoke', toolPayload(), ctx());
-    const payload = result.modified_payload as { args: { trail: string[] } };
-    assert.deepEqual(payload.args.trail, ['first', 'zeta', 'alpha', 'late', 'default_prio', 'high']);
+    assert.deepEqual(result.modified_payload?.args.trail, ['first', 'zeta', 'alpha', 'late', 'default_prio', 'high']);
   });
 
   test('a disabled plugin never runs and does not count as a plugin', async () => {

@@ -20,9 +20,9 @@ describe('payloads: schemas, extra fields, custom hooks, size limit', () => {
 
   test('an invalid payload is rejected before any plugin runs, with the zod path in the message', async () => {
     const global = watching();
-    await assert.rejects(manager.invokeHook('tool_pre_invoke', { name: 'x', args: 'not an object' }, global), /args/);
+    await assert.rejects(manager.invokeHook<string>('tool_pre_invoke', { name: 'x', args: 'not an object' }, global), /args/);
     assert.deepEqual(global.state, {}, 'no plugin ran');
-    await assert.rejects(manager.invokeHook('tool_pre_invoke', { args: {} }, global), /name/);
+    await assert.rejects(manager.invokeHook<string>('tool_pre_invoke', { args: {} }, global), /name/);
     assert.deepEqual(global.state, {});
   });
 
@@ -39,7 +39,7 @@ describe('payloads: schemas, extra fields, custom hooks, size limit', () => {
   test('a nested invalid field is reported with its full path', async () => {
     const global = watching();
     const payload = { prompt_id: 'p', result: { messages: [{ role: 'user', content: 'hi' }, { content: 'no role' }] } };
-    await assert.rejects(manager.invokeHook('prompt_post_fetch', payload, global), (err: Error) => {
+    await assert.rejects(manager.invokeHook<string>('prompt_post_fetch', payload, global), (err: Error) => {
       assert.match(err.message, /result/);
       assert.match(err.message, /messages/);
       assert.match(err.message, /1/);
@@ -47,7 +47,7 @@ describe('payloads: schemas, extra fields, custom hooks, size limit', () => {
       return true;
     });
     const agent = { agent_id: 'a', messages: [], parameters: {}, tools: ['ok', 3] };
-    await assert.rejects(manager.invokeHook('agent_pre_invoke', agent, global), /tools/);
+    await assert.rejects(manager.invokeHook<string>('agent_pre_invoke', agent, global), /tools/);
     assert.deepEqual(global.state, {});
   });
 
@@ -65,8 +65,8 @@ describe('payloads: schemas, extra fields, custom hooks, size limit', () => {
     const { result } = await manager.invokeHook('custom_check', payload, ctx({ watcher: { echo: true } }));
     assert.deepEqual((result.metadata.seen_watcher as { payload: unknown }).payload, payload);
     const global = watching();
-    await assert.rejects(manager.invokeHook('custom_check', [1, 2], global));
-    await assert.rejects(manager.invokeHook('custom_check', 'a string', global));
+    await assert.rejects(manager.invokeHook<string>('custom_check', [1, 2], global));
+    await assert.rejects(manager.invokeHook<string>('custom_check', 'a string', global));
     assert.deepEqual(global.state, {});
   });
 

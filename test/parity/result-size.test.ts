@@ -50,7 +50,7 @@ describe('parity: results are bounded by max_result_bytes, on what the plugin co
 
   test('a modified payload is bounded by max_result_bytes, not by max_payload_bytes', async () => {
     const fits = await manager.invokeHook('tool_pre_invoke', toolPayload(), ctx({ writer: { set: { args: { big: blob(2500) } } } }));
-    assert.equal((fits.result.modified_payload as { args: { big: string } }).args.big.length, 2500);
+    assert.equal((fits.result.modified_payload as unknown as { args: { big: string } }).args.big.length, 2500);
     await assert.rejects(manager.invokeHook('tool_pre_invoke', toolPayload(), ctx({ writer: { set: { args: { big: blob(4000) } } } })), invalid);
   });
 

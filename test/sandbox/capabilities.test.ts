@@ -46,11 +46,14 @@ describe('env, clock and random capabilities', () => {
     assert.equal(value.frozen, true);
   });
 
-  it('clock: without the grant Date.now() throws and performance is absent', async () => {
+  it('clock: without the grant Date.now() throws and performance.now() names the grant', async () => {
     const outcome = await probe(sandbox, 'no-clock', `
       let now; try { Date.now(); now = 'ran'; } catch (e) { now = 'threw'; }
-      return { now, performance: typeof performance, fixedDate: new Date(0).toISOString() };`);
-    assert.deepEqual(outcome.value, { now: 'threw', performance: 'undefined', fixedDate: '1970-01-01T00:00:00.000Z' });
+      let perf; try { performance.now(); perf = 'ran'; } catch (e) { perf = e.message; }
+      return { now, perf, frozen: Object.isFrozen(performance) && Object.isFrozen(performance.now), fixedDate: new Date(0).toISOString() };`);
+    assert.deepEqual(outcome.value, {
+      now: 'threw', perf: 'the clock is not granted: add capabilities.clock: true to plugin no-clock', frozen: true, fixedDate: '1970-01-01T00:00:00.000Z',
+    });
   });
 
   it('random: Math.random(), crypto.getRandomValues() and randomUUID() work when granted', async () => {
@@ -84,16 +87,20 @@ describe('env, clock and random capabilities', () => {
   it('random: without the grant Math.random() throws and crypto is absent', async () => {
     const outcome = await probe(sandbox, 'no-random', `
       let random; try { Math.random(); random = 'ran'; } catch { random = 'threw'; }
-      return { random, crypto: typeof crypto, floor: Math.floor(2.5) };`);
-    assert.deepEqual(outcome.value, { random: 'threw', crypto: 'undefined', floor: 2 });
+      let uuid; try { crypto.randomUUID(); uuid = 'ran'; } catch (e) { uuid = e.message; }
+      return { random, uuid, frozen: Object.isFrozen(crypto), floor: Math.floor(2.5) };`);
+    assert.deepEqual(outcome.value, {
+      random: 'threw', uuid: 'randomness is not granted: add capabilities.random: true to plugin no-random', frozen: true, floor: 2,
+    });
   });
 
   it('a grant to one plugin is not visible to another in the same worker', async () => {
     await probe(sandbox, 'granted', 'return 1;', { capabilities: { clock: true, random: true, env: ['K'] }, envValues: { K: 'v' } });
     const outcome = await probe(sandbox, 'ungranted', `
       let now; try { Date.now(); now = 'ran'; } catch { now = 'threw'; }
-      return { now, env: typeof env, crypto: typeof crypto };`);
-    assert.deepEqual(outcome.value, { now: 'threw', env: 'undefined', crypto: 'undefined' });
+      let uuid; try { crypto.randomUUID(); uuid = 'ran'; } catch { uuid = 'threw'; }
+      return { now, env: typeof env, uuid };`);
+    assert.deepEqual(outcome.value, { now: 'threw', env: 'undefined', uuid: 'threw' });
   });
 
   it("a caller's host object arrives as hardened wrappers of its functions only", async () => {

@@ -80,7 +80,7 @@ describe('loadSandboxedPlugin in a real worker', () => {
     assert.match(numeric.error!, /numeric .*default export must be a hooks object/);
   });
 
-  it('offers only safe language globals when nothing is granted', async () => {
+  it('offers only safe language globals when nothing is granted, and stubs that say what to grant', async () => {
     const outcome = await probe(sandbox, 'bare', `
       const names = ['process', 'require', 'module', 'Buffer', 'fetch', 'env', 'performance', 'crypto', 'setTimeout',
         'setInterval', 'queueMicrotask', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'XMLHttpRequest', 'WebSocket'];
@@ -90,10 +90,18 @@ describe('loadSandboxedPlugin in a real worker', () => {
         fnCtor: () => (function () {}).constructor('return process')(), asyncCtor: () => (async () => {}).constructor('return 1') })) {
         try { tries[k] = 'ran: ' + String(f()); } catch (e) { tries[k] = 'threw'; }
       }
-      return { present, tries, frozen: Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype) };`);
+      const stubs = {};
+      for (const [k, f] of Object.entries({ fetch: () => fetch('https://x.test'), performance: () => performance.now(), crypto: () => crypto.randomUUID() })) {
+        try { f(); stubs[k] = 'ran'; } catch (e) { stubs[k] = e.message.replace(/ to plugin .*/, ''); }
+      }
+      return { present, stubs, tries, frozen: Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype) };`);
     assert.ok(outcome.ok, outcome.error);
     assert.deepEqual(outcome.value, {
-      present: [],
+      present: ['fetch', 'performance', 'crypto'],
+      stubs: {
+        fetch: 'fetch is not granted: add capabilities.fetch: [origin]', performance: 'the clock is not granted: add capabilities.clock: true',
+        crypto: 'randomness is not granted: add capabilities.random: true',
+      },
       tries: { now: 'threw', newDate: 'threw', random: 'threw', fnCtor: 'threw', asyncCtor: 'threw' },
       frozen: true,
     });

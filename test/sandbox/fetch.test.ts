@@ -88,9 +88,13 @@ describe('the fetch capability', () => {
     assert.equal(request.headers.authorization, 'Bearer k');
   });
 
-  it('is absent without a grant', async () => {
-    const outcome = await probe(sandbox, 'none', `return typeof fetch;`);
-    assert.equal(outcome.value, 'undefined');
+  it('without a grant is a frozen stub whose error names the grant to add', async () => {
+    const outcome = await probe(sandbox, 'none', `
+      let error; try { await fetch('https://example.com/'); } catch (e) { error = e.name + ': ' + e.message; }
+      return { type: typeof fetch, frozen: Object.isFrozen(fetch), error };`);
+    assert.deepEqual(outcome.value, {
+      type: 'function', frozen: true, error: 'TypeError: fetch is not granted: add capabilities.fetch: [origin] to plugin none',
+    });
   });
 
   it('refuses an origin that is not listed, before any request leaves', async () => {

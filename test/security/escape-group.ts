@@ -3,7 +3,7 @@
  * a worker, as they would in production), a logger that keeps every line, and the checks every attempt must pass.
  */
 import assert from 'node:assert/strict';
-import { PluginError, PluginManager, type ConfigInput } from '../../src/index.js';
+import { PluginError, PluginManager, type ConfigInput, type GlobalContextInput } from '../../src/index.js';
 import { captureLogger } from '../helpers.js';
 import { entriesFor, writePlugin, type Attempt, type GroupRun, type Observation } from './escape-modules.js';
 import { effects, hostSnapshot, impurities, secretLeaks, textOf, type HostSnapshot, type World } from './escape-world.js';
@@ -41,7 +41,7 @@ export async function openGroup(world: World, attempts: Attempt[], settings: Rec
     logLines: () => logger.lines.map((l) => `${l.level}: ${l.message}`),
     async invoke(tool, fields = {}, options) {
       const from = logger.lines.length;
-      const global: Record<string, unknown> = { request_id: `${tool}-${++requests}`, state: {}, metadata: {} };
+      const global: GlobalContextInput = { request_id: `${tool}-${++requests}`, state: {}, metadata: {} };
       const start = performance.now();
       const seen: Observation = { global, reports: {}, logs: [], ms: 0 };
       try {

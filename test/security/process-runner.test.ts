@@ -18,14 +18,14 @@ describe('isolation: process in a chain', () => {
   test('three process plugins each see the payload the previous one left', () =>
     withManager(config([tag('c', 3), tag('a', 1), tag('b', 2)]), async (manager) => {
       const { result } = await manager.invokeHook('tool_pre_invoke', ...invoke());
-      assert.deepEqual((result.modified_payload as { args: { tags: string[] } }).args.tags, ['a', 'b', 'c']);
+      assert.deepEqual(result.modified_payload?.args.tags, ['a', 'b', 'c']);
       assert.deepEqual(result.metadata, { a: true, b: true, c: true });
     }));
 
   test('a chain alternating process and sandbox plugins keeps its order', () =>
     withManager(config([tag('a', 1), tag('b', 2, 'sandbox'), tag('c', 3), tag('d', 4, 'worker')]), async (manager) => {
       const { result } = await manager.invokeHook('tool_pre_invoke', ...invoke());
-      assert.deepEqual((result.modified_payload as { args: { tags: string[] } }).args.tags, ['a', 'b', 'c', 'd']);
+      assert.deepEqual(result.modified_payload?.args.tags, ['a', 'b', 'c', 'd']);
     }));
 
   test('a block in a process stops the chain there', () =>
@@ -33,7 +33,7 @@ describe('isolation: process in a chain', () => {
       const { result } = await manager.invokeHook('tool_pre_invoke', ...invoke({ block: 'b' }));
       assert.equal(result.continue_processing, false);
       assert.equal(result.violation?.plugin_name, 'b');
-      assert.deepEqual((result.modified_payload as { args: { tags: string[] } }).args.tags, ['a']);
+      assert.deepEqual(result.modified_payload?.args.tags, ['a']);
       assert.deepEqual(result.metadata, { a: true });
     }));
 
@@ -44,7 +44,7 @@ describe('isolation: process in a chain', () => {
       tag('c', 3),
     ]), async (manager) => {
       const { result } = await manager.invokeHook('tool_pre_invoke', ...invoke());
-      assert.deepEqual((result.modified_payload as { args: { tags: string[] } }).args.tags, ['a', 'c']);
+      assert.deepEqual(result.modified_payload?.args.tags, ['a', 'c']);
     }));
 
   test('a concurrent phase that is decided kills a still-running process plugin instead of waiting for its timeout', () =>
