@@ -32,7 +32,7 @@ export async function loadConfig(source: string | ConfigInput, catalogue: Plugin
   const issues: ConfigIssue[] = [];
   const plugins = await resolveKinds(config.plugins, baseDir, pluginDirs, issues, catalogue);
   if (issues.length) throw new ConfigError(issues, label);
-  return { settings: config.plugin_settings, plugins, source: label };
+  return { settings: config.plugin_settings, plugins, source: label, serverSettings: config.server_settings };
 }
 
 async function readYaml(path: string): Promise<unknown> {

@@ -13,6 +13,8 @@ import { parseResult } from '../core/fold.js';
 export interface SingleOptions {
   payloadAsJson?: boolean;
   violationsAsExceptions?: boolean;
+  /** stops the plugin (its worker or process too) and fails the call with CANCELLED: a plugin server's caller left */
+  signal?: AbortSignal;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     global,
     plugins: [pluginContext ? { id: plugin.id, local: { state: pluginContext.state ?? {}, metadata: pluginContext.metadata ?? {} } } : { id: plugin.id }],
     timeoutsMs: [plugin.timeoutMs],
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const outcome = parseOutcome(raw[0]);
   logConsole(deps.logger, name, outcome);
@@ -44,7 +47,12 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     pluginContext.state = outcome.local.state;
     pluginContext.metadata = outcome.local.metadata;
   }
-  const checked = outcome.ok ? checkResult(hookName, outcome.result, deps.policy.maxPayloadBytes) : { failure: outcome.failure };
+  const checked = outcome.ok ? checkResult(hookName, outcome.result, outcome.global, deps.policy.maxPayloadBytes) : { failure: outcome.failure };
+  // a PluginContext comes back as the plugin left its copy of the global context too (what a plugin server returns)
+  if (outcome.ok && outcome.global && pluginContext && !('failure' in checked)) {
+    global.state = outcome.global.state;
+    global.metadata = outcome.global.metadata;
+  }
   if ('failure' in checked) {
     const onError = modeRules(plugin.mode, plugin.onError, deps.failOnPluginError).onError;
     if (onError === 'fail') throw toPluginError(name, hookName, checked.failure);
@@ -61,8 +69,8 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
 }
 
 /** The chain step's parse of a result, then its modified payload checked whole (there is no merge to filter it). */
-function checkResult(hookName: string, raw: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
-  const parsed = parseResult(raw, undefined, maxBytes);
+function checkResult(hookName: string, raw: unknown, global: unknown, maxBytes: number): { result: PluginResult } | { failure: Failure } {
+  const parsed = parseResult(raw, global, maxBytes);
   if ('failure' in parsed) return parsed;
   const { result } = parsed;
   if (result.modified_payload !== null) {

@@ -8,6 +8,8 @@ import { ConfigError, toLoadError, type ConfigIssue } from '../core/errors.js';
 import { safeText, type FailureError } from '../core/failures.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
+import type { RemotePlugin } from './external-runner.js';
+import { connectExternals, retryExternal } from './external-plugins.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
 import type { PolicySettings } from '../core/policies.js';
 import type { RunnableMode } from '../core/modes.js';
@@ -36,7 +38,11 @@ export interface ManagerOptions {
 
 const SHUTDOWN_DRAIN_MS = 5000;
 
-type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer | undefined } | { kind: 'closed' };
+type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'closed' } | {
+  kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer | undefined;
+  /** external plugins whose server was unavailable at initialize(), retried by enablePlugin() */
+  unavailable: Map<string, { plugin: RegisteredPlugin; remote: RemotePlugin }>;
+};
 
 export class PluginManager {
   private state: State = { kind: 'new' };
@@ -70,8 +76,10 @@ export class PluginManager {
   }
 
   private async start(): Promise<void> {
-    const config = await loadConfig(this.source, this.options.catalogue ?? NO_CATALOGUE);
-    const { settings } = config;
+    const loaded = await loadConfig(this.source, this.options.catalogue ?? NO_CATALOGUE);
+    const { settings } = loaded;
+    const externals = await connectExternals(loaded.plugins, this.logger);
+    const config = { ...loaded, plugins: externals.entries };
     const timeoutMs = this.options.timeoutMs ?? settings.plugin_timeout * 1000;
     const policy: PolicySettings = {
       hookPolicies: this.options.hookPolicies ?? {},
@@ -94,7 +102,7 @@ export class PluginManager {
           plugins: plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def), policy,
           failOnPluginError: settings.fail_on_plugin_error, storeChannel: storeServer?.channelName ?? '',
         };
-        runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store }));
+        runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store, remotes: externals.remotes }));
       }
       const implemented = await loadAll(plugins, runners);
       const registered = plugins.map(({ entry, def }): RegisteredPlugin => ({
@@ -103,17 +111,23 @@ export class PluginManager {
         implemented: implemented.get(def.id)!,
       }));
       checkHooks(enabled, implemented, plugins.map((p) => p.def.id), config);
+      const registry = new PluginRegistry(registered);
+      const unavailable = new Map(externals.unavailable.map((name) => {
+        registry.disable(name);
+        return [name, { plugin: registry.get(name)!, remote: externals.remotes.get(name)! }];
+      }));
       const deps: ExecutorDeps = {
-        registry: new PluginRegistry(registered),
+        registry,
         runnerFor: (plugin) => runners.get(plugin.entry.isolation)!,
         policy,
         failOnPluginError: settings.fail_on_plugin_error,
         logger: this.logger,
         tracer: tracerFrom(this.options.tracerProvider),
       };
-      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer };
+      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer, unavailable };
     } catch (err) {
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
+      await Promise.allSettled([...new Set([...externals.remotes.values()].map((r) => r.session))].map((s) => s.close()));
       storeServer?.close();
       throw err;
     }
@@ -141,9 +155,20 @@ export class PluginManager {
     return this.state.kind === 'ready' ? this.state.deps.registry.disabled : [];
   }
 
-  /** Puts a plugin that `on_error: disable` took out back into the chain; false if it was not disabled. */
-  enablePlugin(name: string): boolean {
-    return this.state.kind === 'ready' && this.state.deps.registry.enable(name);
+  /**
+   * Puts a plugin that `on_error: disable` took out back into the chain; false if it was not disabled. An external
+   * plugin whose server was unavailable at initialize() is tried again first: rejects if it still is.
+   */
+  async enablePlugin(name: string): Promise<boolean> {
+    if (this.state.kind !== 'ready') return false;
+    const { deps, unavailable } = this.state;
+    const waiting = unavailable.get(name);
+    if (waiting) {
+      const entry = await retryExternal(waiting.plugin.entry, waiting.remote);
+      unavailable.delete(name);
+      deps.registry.replace({ ...waiting.plugin, mode: entry.mode as RunnableMode, onError: entry.on_error, priority: entry.priority, entry, implemented: waiting.remote.hooks });
+    }
+    return deps.registry.enable(name);
   }
 
   /**
