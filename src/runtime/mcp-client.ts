@@ -1,16 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { safeText } from '../core/failures.js';
 import type { McpClientConfig } from './external-config.js';
 import type { Logger } from './observability.js';
 import { boundedFetch, tlsFetch } from './mcp-fetch.js';
+import { BoundedStdioTransport } from './mcp-stdio.js';
 
 /** The SDK is loaded on first use, so a manager without external plugins never loads it. */
 const sdk = () => Promise.all([
   import('@modelcontextprotocol/sdk/client/index.js'),
   import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-  import('@modelcontextprotocol/sdk/client/stdio.js'),
 ]);
 
 /** How long the MCP handshake with a plugin server may take (a STDIO server starts its own plugin pools first). */
@@ -41,7 +39,6 @@ export class McpSession {
   private client: Client | null = null;
   private transport: Transport | null = null;
   private connecting: Promise<Client> | null = null;
-  private tooLarge = false;
 
   constructor(private readonly pluginName: string, private readonly mcp: McpClientConfig, private readonly maxReplyBytes: number,
     private readonly logger: Logger) {}
@@ -63,8 +60,7 @@ export class McpSession {
   }
 
   private async open(): Promise<Client> {
-    const [{ Client }, { StreamableHTTPClientTransport }, { StdioClientTransport }] = await sdk();
-    this.tooLarge = false;
+    const [{ Client }, { StreamableHTTPClientTransport }] = await sdk();
     const client = new Client({ name: 'cordon', version: '0.1.0' }, { capabilities: {} });
     let transport: Transport;
     if (this.mcp.proto === 'STREAMABLEHTTP') {
@@ -72,9 +68,7 @@ export class McpSession {
       transport = new StreamableHTTPClientTransport(new URL(this.mcp.url!), { fetch: boundedFetch(base, this.maxReplyBytes) });
     } else {
       const [command, ...args] = this.mcp.cmd ?? [this.mcp.script!];
-      const stdio = new StdioClientTransport({ command: command!, args, env: this.mcp.env, cwd: this.mcp.cwd, stderr: 'pipe' });
-      stdio.stderr?.on('data', (chunk: Buffer) => this.logger.debug(`[${this.pluginName} server] ${safeText(chunk.toString('utf8').trimEnd(), 2000)}`));
-      transport = stdio;
+      transport = new BoundedStdioTransport({ command: command!, args, env: this.mcp.env, cwd: this.mcp.cwd }, this.maxReplyBytes, this.logger, this.pluginName);
     }
     try {
       await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
@@ -82,7 +76,6 @@ export class McpSession {
       await client.close().catch(() => {});
       throw err;
     }
-    if (transport instanceof StdioClientTransport) this.boundLines(transport);
     this.client = client;
     this.transport = transport;
     // a transport that closes (a STDIO server that exits) leaves the session to be reopened by the next call
@@ -92,23 +85,6 @@ export class McpSession {
       if (this.client === client) this.client = null;
     };
     return client;
-  }
-
-  /**
-   * The SDK buffers a STDIO server's output until a newline: a server that never sends one could grow that buffer
-   * without end. A line over the reply limit closes the session (pinned SDK: the child is its `_process`).
-   */
-  private boundLines(transport: Transport): void {
-    const child = (transport as unknown as { _process?: ChildProcess })._process;
-    let pending = 0;
-    child?.stdout?.on('data', (chunk: Buffer) => {
-      const newline = chunk.lastIndexOf(10);
-      pending = newline >= 0 ? chunk.length - newline - 1 : pending + chunk.length;
-      if (pending > this.maxReplyBytes && !this.tooLarge) {
-        this.tooLarge = true;
-        void transport.close();
-      }
-    });
   }
 
   /** Calls a tool and returns the text of its first text content. */
@@ -122,7 +98,10 @@ export class McpSession {
       if (Buffer.byteLength(text, 'utf8') > this.maxReplyBytes) throw new ReplyTooLargeError(this.maxReplyBytes);
       return text;
     } catch (err) {
-      if (this.tooLarge || (err as { name?: string })?.name === 'ReplyTooLargeError' || String((err as Error)?.message).includes('over the limit')) {
+      // the first call to learn of a cut reply is the one it was for (the bounded fetch, or the STDIO line bound)
+      const stdio = this.transport instanceof BoundedStdioTransport ? this.transport : null;
+      if (stdio?.overflowed || String((err as Error)?.message).includes('reply is over the limit')) {
+        if (stdio) stdio.overflowed = false;
         throw new ReplyTooLargeError(this.maxReplyBytes);
       }
       throw err;

@@ -19,24 +19,33 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  return listening([CLI, 'serve', ...args], env, args.includes('--tls-cert') ? 'https' : 'http');
+}
+
+/** The misbehaving plugin server of the fault tests, over HTTP. */
+export const ROGUE = fixture('fleet/rogue-server.mjs');
+export const rogueHttp = () => listening([ROGUE, '--http'], {}, 'http');
+export const rogueStdio = () => ({ proto: 'STDIO' as const, cmd: [process.execPath, ROGUE] });
+
+/** Starts a node script that prints `... on http(s)://host:port/mcp` on stderr once it listens. */
+async function listening(args: string[], env: NodeJS.ProcessEnv, scheme: string): Promise<Served> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout!.resume();
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`cordon serve did not start in time:\n${stderr}`)), START_TIMEOUT_MS);
     const check = () => {
-      const match = /plugins on https?:\/\/[^\s]+:(\d+)\/mcp/.exec(stderr);
+      const match = / on https?:\/\/[^\s]+:(\d+)\/mcp/.exec(stderr);
       if (match) clearTimeout(timer), resolve(Number(match[1]));
     };
     child.stderr!.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`cordon serve exited (${code}):\n${stderr}`));
+      reject(new Error(`${args.join(' ')} exited (${code}):\n${stderr}`));
     });
   });
-  const scheme = args.includes('--tls-cert') ? 'https' : 'http';
   return {
     url: `${scheme}://127.0.0.1:${port}/mcp`, port, child, stderr: () => stderr,
     stop: async () => {
