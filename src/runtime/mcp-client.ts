@@ -70,11 +70,18 @@ export class McpSession {
       const [command, ...args] = this.mcp.cmd ?? [this.mcp.script!];
       transport = new BoundedStdioTransport({ command: command!, args, env: this.mcp.env, cwd: this.mcp.cwd }, this.maxReplyBytes, this.logger, this.pluginName);
     }
+    // the SDK bounds the initialize request, not the whole handshake (start, the initialized notification): bound it all
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no MCP handshake within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    });
     try {
-      await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
+      await Promise.race([client.connect(transport, { timeout: CONNECT_TIMEOUT_MS }), late]);
     } catch (err) {
       await client.close().catch(() => {});
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
     this.client = client;
     this.transport = transport;

@@ -80,7 +80,18 @@ export class BoundedStdioTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin) throw new Error('Not connected');
-    if (!stdin.write(JSON.stringify(message) + '\n')) await new Promise((resolve) => stdin.once('drain', resolve));
+    if (stdin.write(JSON.stringify(message) + '\n')) return;
+    // a server that exits never drains: its close ends the wait too
+    const child = this.child!;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stdin.off('drain', done);
+        child.off('close', done);
+        resolve();
+      };
+      stdin.once('drain', done);
+      child.once('close', done);
+    });
   }
 
   /** Ends the server: stdin closed, then SIGKILL if it has not exited within a second. */

@@ -22,27 +22,30 @@ const SCENARIOS: Record<string, Record<string, unknown>> = {
   timeout: { never: true },
 };
 
-// generous: the machine is shared, and a call must not time out by accident
-const TIMEOUT_S = 2;
-const settings = { threads: 1, plugin_timeout: 10 };
-// each plugin answers only for the tool named after its mode, so one manager holds them all
+// m_<mode> plugins get a generous timeout (the machine is shared: no call may time out by accident); t_<mode> plugins
+// run only the timeout scenario, with a short one
+const TIMEOUT_S = 10;
+const SHORT_TIMEOUT_S = 1;
+const settings = { threads: 1, plugin_timeout: 30 };
+const named = (mode: Mode, scenario: string) => (scenario === 'timeout' ? `t_${mode}` : `m_${mode}`);
+// each plugin answers only for the tool of its own name, so one manager holds them all
+const entries = (mode: Mode) => ['m', 't'].map((prefix) => ({
+  name: `${prefix}_${mode}`, mode, timeout: prefix === 't' ? SHORT_TIMEOUT_S : TIMEOUT_S, conditions: [{ tools: [`${prefix}_${mode}`] }],
+}));
 const localConfig = (): ConfigInput => ({
   plugin_settings: settings,
-  plugins: MODES.map((mode) => ({
-    name: `m_${mode}`, kind: fixture('plugins/scripted.js'), hooks: ['tool_pre_invoke'], mode, timeout: TIMEOUT_S,
-    conditions: [{ tools: [mode] }], config: { tag: 's' },
-  })),
+  plugins: MODES.flatMap(entries).map((e) => ({ ...e, kind: fixture('plugins/scripted.js'), hooks: ['tool_pre_invoke'], config: { tag: 's' } })),
 });
 // hooks are left to the server
 const remoteConfig = (mcp: Record<string, unknown>): ConfigInput => ({
   plugin_settings: settings,
-  plugins: MODES.map((mode) => ({ name: `m_${mode}`, kind: 'external' as const, mode, timeout: TIMEOUT_S, conditions: [{ tools: [mode] }], mcp: mcp as never })),
+  plugins: MODES.flatMap(entries).map((e) => ({ ...e, kind: 'external' as const, mcp: mcp as never })),
 });
 
-async function outcome(manager: PluginManager, mode: Mode, actions: Record<string, unknown>, hook = 'tool_pre_invoke') {
-  const global = { request_id: `r-${mode}`, state: { pre: 1 } as Record<string, unknown>, metadata: { script: { s: actions } } };
+async function outcome(manager: PluginManager, mode: Mode, scenario: string) {
+  const global = { request_id: `r-${mode}`, state: { pre: 1 } as Record<string, unknown>, metadata: { script: { s: SCENARIOS[scenario]! } } };
   try {
-    const { result, contexts } = await manager.invokeHook(hook, { name: mode, args: { a: 1 } }, global);
+    const { result, contexts } = await manager.invokeHook('tool_pre_invoke', { name: named(mode, scenario), args: { a: 1 } }, global);
     return { result, contexts: Object.values(contexts ?? {}), state: global.state };
   } catch (err) {
     return { error: (err as Error).name, message: (err as Error).message, info: (err as PluginError).error };
@@ -51,9 +54,9 @@ async function outcome(manager: PluginManager, mode: Mode, actions: Record<strin
 
 async function expectParity(remote: PluginManager, local: PluginManager) {
   for (const mode of MODES) {
-    for (const [name, actions] of Object.entries(SCENARIOS)) {
-      const [want, got] = await Promise.all([outcome(local, mode, actions), outcome(remote, mode, actions)]);
-      assert.deepEqual(got, want, `${mode} / ${name}`);
+    for (const scenario of Object.keys(SCENARIOS)) {
+      const [want, got] = await Promise.all([outcome(local, mode, scenario), outcome(remote, mode, scenario)]);
+      assert.deepEqual(got, want, `${mode} / ${scenario}`);
     }
   }
 }
@@ -71,19 +74,20 @@ describe('an external plugin behaves as the same plugin run locally', () => {
   });
 
   test('the local outcomes are the ones the scenarios are about', async () => {
-    const modify = await outcome(local, 'sequential', SCENARIOS.modify!);
-    assert.deepEqual(modify.result?.modified_payload, { name: 'sequential', args: { a: 1, trail: ['s'] } });
+    const modify = await outcome(local, 'sequential', 'modify');
+    assert.deepEqual(modify.result?.modified_payload, { name: 'm_sequential', args: { a: 1, trail: ['s'] } });
     assert.deepEqual(modify.state, { pre: 1, count: 1 });
     assert.deepEqual(modify.contexts?.[0]?.state, { seen: 1 });
-    const block = await outcome(local, 'enforce', SCENARIOS.block!);
+    const block = await outcome(local, 'enforce', 'block');
     assert.equal(block.result?.continue_processing, false);
     assert.equal(block.result?.violation?.plugin_name, 'm_enforce');
-    assert.equal((await outcome(local, 'sequential', SCENARIOS.fail!)).info?.code, 'PLUGIN_ERROR');
-    assert.equal((await outcome(local, 'sequential', SCENARIOS.timeout!)).info?.code, 'PLUGIN_TIMEOUT');
-    assert.equal((await outcome(local, 'permissive', SCENARIOS.timeout!)).result?.continue_processing, true);
+    assert.equal((await outcome(local, 'sequential', 'fail')).info?.code, 'PLUGIN_ERROR');
+    assert.equal((await outcome(local, 'sequential', 'timeout')).info?.code, 'PLUGIN_TIMEOUT');
+    assert.equal((await outcome(local, 'permissive', 'timeout')).result?.continue_processing, true);
+    assert.deepEqual((await outcome(local, 'audit', 'modify')).result?.metadata, { ran_s: true, m: 1 }, 'audit keeps metadata');
   });
 
-  test('over streamable HTTP', async () => {
+  test('over streamable HTTP', { timeout: 300_000 }, async () => {
     const remote = new PluginManager(remoteConfig(httpMcp(server.url)));
     await remote.initialize();
     try {
@@ -94,7 +98,7 @@ describe('an external plugin behaves as the same plugin run locally', () => {
     }
   });
 
-  test('over stdio', async () => {
+  test('over stdio', { timeout: 300_000 }, async () => {
     const remote = new PluginManager(remoteConfig(stdioMcp()));
     await remote.initialize();
     try {

@@ -59,7 +59,7 @@ function checkTools(connect: () => Promise<Client>) {
 
   test('get_plugin_configs: one text content per enabled plugin, and structuredContent.result', async () => {
     const reply = await client.callTool({ name: 'get_plugin_configs', arguments: {} }) as unknown as { content: Array<{ text: string }>; structuredContent: { result: unknown[] } };
-    assert.equal(reply.content.length, 11);
+    assert.equal(reply.content.length, 19);
     assert.deepEqual(reply.content.map((c) => JSON.parse(c.text)), reply.structuredContent.result);
     assert.ok(!reply.content.some((c) => JSON.parse(c.text).name === 'off'));
   });
