@@ -12,7 +12,7 @@ const sdk = () => Promise.all([
 ]);
 
 /** How long the MCP handshake with a plugin server may take (a STDIO server starts its own plugin pools first). */
-export const CONNECT_TIMEOUT_MS = 30_000;
+export const CONNECT_TIMEOUT_MS = 60_000;
 
 export class ReplyTooLargeError extends Error {
   constructor(readonly limit: number) {

@@ -12,7 +12,7 @@ import { httpMcp, rogueHttp, rogueStdio, serve, SERVER_CONFIG, type Served } fro
  */
 type Entry = NonNullable<ConfigInput['plugins']>[number];
 const external = (name: string, mcp: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  ({ name, kind: 'external', hooks: ['tool_pre_invoke'], timeout: 10, mcp, ...extra }) as Entry;
+  ({ name, kind: 'external', hooks: ['tool_pre_invoke'], timeout: 30, mcp, ...extra }) as Entry;
 const config = (plugins: Entry[]): ConfigInput => ({ plugins });
 const call = (manager: PluginManager, global: Record<string, unknown> = {}) =>
   manager.invokeHook('tool_pre_invoke', { name: 'tool', args: { a: 1 } }, { request_id: 'r1', ...global });
