@@ -24,7 +24,7 @@ export interface BenchOptions {
 }
 
 /** Every group, in run order. Only `baseline` runs without the PluginManager. */
-export const GROUPS = ['baseline', 'chain', 'default-chain', 'cpu-heavy', 'cold-start', 'runaway', 'store'];
+export const GROUPS = ['baseline', 'chain', 'default-chain', 'cpu-heavy', 'cold-start', 'runaway', 'store', 'external'];
 const CONFIG_GROUPS = ['baseline', 'default-chain'];
 // The manager's own default (plugin_settings.threads).
 const DEFAULT_THREADS = Math.max(1, Math.min(4, availableParallelism()));

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { MemoryStore, PluginError, PluginManager, type ManagerOptions } from '../src/index.js';
+import { externalScenario } from './external.js';
 import { globalContext, loadPluginHere, pluginPath } from './fixtures.js';
 import type { Payload } from './payloads.js';
 import type { BenchContext, Scenario } from './scenario.js';
@@ -262,4 +263,4 @@ const runaway: Scenario = {
   },
 };
 
-export const managerScenarios: Scenario[] = [chain, defaultChain, cpuHeavy, coldStart, runaway];
+export const managerScenarios: Scenario[] = [chain, defaultChain, cpuHeavy, coldStart, runaway, externalScenario];

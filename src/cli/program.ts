@@ -7,6 +7,7 @@ import { hooksCommand } from './hook-list.js';
 import { invokeCommand } from './invoke.js';
 import { BUNDLED_CONFIG, oneLine, type Io } from './io.js';
 import { runCommand } from './run.js';
+import { addServeCommand } from './serve.js';
 import { colourWanted, makeStyle } from './style.js';
 import { validateCommand } from './validate.js';
 
@@ -104,6 +105,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print the listing as JSON')
     .action((opts: { json?: boolean }) => hooksCommand({ json: opts.json === true }, io));
 
+  addServeCommand(program, configure, io, setExit);
   addBenchCommand(program, configure, setExit);
   return program;
 }

@@ -38,6 +38,8 @@ export const failures = {
   unknownPlugin: (message: string) => failure('UNKNOWN_PLUGIN', message),
   notImplemented: (hook: string) => failure('NOT_IMPLEMENTED', `plugin does not implement ${hook}`),
   poolClosed: () => failure('POOL_ERROR', 'the plugin pool was closed'),
+  /** a `kind: external` plugin's server could not be reached, or its call failed in transport */
+  pluginServer: (target: string, message: string) => failure('PLUGIN_ERROR', `plugin server ${target}: ${message}`),
 } as const;
 
 /** An error that already carries its Failure, e.g. a load failure or an inline plugin's timeout. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-export const IsolationSchema = z.enum(['sandbox', 'worker', 'inline', 'process']);
+export const IsolationSchema = z.enum(['sandbox', 'worker', 'inline', 'process', 'external']);
 export type Isolation = z.infer<typeof IsolationSchema>;
 export const DEFAULT_ISOLATION: Isolation = 'sandbox';
 
 /** The host-side runners; each level names the one that runs its plugins. */
-export type RunnerKind = 'inline' | 'pool' | 'process';
+export type RunnerKind = 'inline' | 'pool' | 'process' | 'external';
 
 /**
  * What an isolation level means, in one record, like the mode table: the manager loops over these rows, the
@@ -30,4 +30,6 @@ export const ISOLATION_LEVELS: Readonly<Record<Isolation, Readonly<IsolationLeve
   worker: { compartment: false, batches: true, store: 'channel', runner: 'pool' },
   process: { compartment: true, batches: false, store: 'relay', runner: 'process' },
   inline: { compartment: false, batches: true, store: 'host', runner: 'inline' },
+  // `kind: external`: the plugin runs on its plugin server (its level there is the server's); the store is its own
+  external: { compartment: false, batches: false, store: 'host', runner: 'external' },
 });

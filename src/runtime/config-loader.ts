@@ -43,7 +43,7 @@ export async function loadConfig(source: string | ConfigInput, catalogue: Plugin
   const pluginDirs = config.plugin_dirs.map((d) => resolve(baseDir, d));
   const plugins = await resolveKinds(config.plugins, baseDir, pluginDirs, issues, catalogue);
   if (issues.length || adapted.issues.length || env.issues.length) throw fail(issues);
-  return { settings: config.plugin_settings, plugins, source: label };
+  return { settings: config.plugin_settings, plugins, source: label, serverSettings: config.server_settings };
 }
 
 /** Issues in file order: those of plugins[i] by i, the rest first (a stable sort keeps each plugin's own order). */

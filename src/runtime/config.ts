@@ -3,8 +3,12 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ModeSchema, OnErrorSchema } from '../core/modes.js';
 import { CapabilitiesSchema } from '../core/capabilities.js';
-import { DEFAULT_ISOLATION, IsolationSchema } from '../core/isolation.js';
+import { IsolationSchema, type Isolation } from '../core/isolation.js';
 import { storeNameIssue, StoreSettingsSchema } from './store-config.js';
+import { ExternalEntrySchema, isExternal, type ExternalSpec } from './external-config.js';
+
+/** `external` is not written by users: it is the level of a `kind: external` entry, whose code runs on its server. */
+const LocalIsolationSchema = IsolationSchema.exclude(['external']);
 
 const Strings = z.array(z.string().min(1));
 
@@ -30,7 +34,7 @@ export const PluginEntrySchema = z.strictObject({
   priority: z.number().int().default(100),
   /** seconds; overrides plugin_settings.plugin_timeout for this plugin */
   timeout: z.number().positive().optional(),
-  isolation: IsolationSchema.default(DEFAULT_ISOLATION),
+  isolation: LocalIsolationSchema.default('sandbox'),
   conditions: z.array(ConditionSchema).default([]),
   config: z.record(z.string(), z.unknown()).default({}),
   capabilities: CapabilitiesSchema.default({ fetch: [], env: [], clock: false, random: false, store: false }),
@@ -40,7 +44,34 @@ export const PluginEntrySchema = z.strictObject({
   version: z.string().optional(),
   tags: Strings.optional(),
 });
-export type PluginEntry = z.infer<typeof PluginEntrySchema>;
+export type PluginEntry = Omit<z.infer<typeof PluginEntrySchema>, 'isolation'> & {
+  isolation: Isolation;
+  /** set on `kind: external` entries only */
+  external?: ExternalSpec;
+};
+
+/**
+ * A `kind: external` entry, parsed with its own schema and given the shape of a local entry; the keys it leaves
+ * out are filled from its server at initialize().
+ */
+const PluginItemSchema = z.unknown().transform((raw, ctx): PluginEntry => {
+  if (!isExternal(raw)) return parseInto(PluginEntrySchema, raw, ctx) as PluginEntry;
+  const local = parseInto(ExternalEntrySchema, raw, ctx);
+  const conditions = parseInto(z.array(ConditionSchema).default([]), local?.conditions, ctx, ['conditions']);
+  if (!local || !conditions) return z.NEVER;
+  const { mcp, config: _, isolation: __, capabilities: ___, ...keys } = local;
+  return {
+    ...keys, hooks: local.hooks ?? [], mode: local.mode ?? 'enforce', priority: local.priority ?? 100, conditions, config: {},
+    isolation: 'external', capabilities: CapabilitiesSchema.parse({}), external: { mcp, local, baseDir: '' },
+  };
+});
+
+function parseInto<T extends z.ZodType>(schema: T, raw: unknown, ctx: z.RefinementCtx, prefix: PropertyKey[] = []): z.infer<T> | undefined {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [...prefix, ...issue.path] } as never);
+  return undefined;
+}
 
 const defaultThreads = Math.max(1, Math.min(4, availableParallelism()));
 
@@ -92,11 +123,25 @@ export const PluginSettingsSchema = z.strictObject({
 });
 export type PluginSettings = z.infer<typeof PluginSettingsSchema>;
 
+/** Where `cordon serve` listens (ContextForge's `server_settings`); flags and environment variables override it. */
+export const ServerSettingsSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  tls: z.strictObject({
+    certfile: z.string().min(1).optional(),
+    keyfile: z.string().min(1).optional(),
+    ca_bundle: z.string().min(1).optional(),
+    keyfile_password: z.string().optional(),
+  }).optional(),
+});
+export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
+
 export const ConfigSchema = z
   .strictObject({
     plugin_dirs: Strings.default([]),
+    server_settings: ServerSettingsSchema.optional(),
     plugin_settings: PluginSettingsSchema.default(PluginSettingsSchema.parse({})),
-    plugins: z.array(PluginEntrySchema).default([]),
+    plugins: z.array(PluginItemSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -108,11 +153,14 @@ export const ConfigSchema = z
       if (storeIssue) ctx.addIssue({ code: 'custom', path: ['plugins', i, 'name'], message: storeIssue });
     });
   });
-export type ConfigInput = z.input<typeof ConfigSchema>;
+export type ConfigInput = Omit<z.input<typeof ConfigSchema>, 'plugins'> & {
+  plugins?: Array<z.input<typeof PluginEntrySchema> | z.input<typeof ExternalEntrySchema>>;
+};
 
 /** A validated config whose plugin kinds are resolved to absolute module paths. */
 export interface ResolvedConfig {
   settings: PluginSettings;
   plugins: Array<PluginEntry & { modulePath: string; bundled: boolean }>;
   source: string;
+  serverSettings?: ServerSettings | undefined;
 }

@@ -13,6 +13,8 @@ import { parseResult } from '../core/fold.js';
 export interface SingleOptions {
   payloadAsJson?: boolean;
   violationsAsExceptions?: boolean;
+  /** stops the plugin (its worker or process too) and fails the call with CANCELLED: a plugin server's caller left */
+  signal?: AbortSignal;
 }
 
 /**
@@ -38,12 +40,19 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     global,
     plugins: [given ? { id: plugin.id, local: given } : { id: plugin.id }],
     timeoutsMs: [plugin.timeoutMs],
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const outcome = parseOutcome(raw[0]);
   logConsole(deps.logger, name, outcome);
   const checked = outcome.ok
-    ? checkResult(hookName, parseResult(outcome.result, { local: outcome.local, localGiven: given }, deps.policy.maxResultBytes))
+    ? checkResult(hookName, parseResult(outcome.result, { global: outcome.global, local: outcome.local, localGiven: given }, deps.policy.maxResultBytes))
     : { failure: outcome.failure };
+  // a PluginContext comes back as the plugin left its copy of the global context too (what a plugin server returns):
+  // the entries it changed, all a worker sends
+  if (outcome.ok && outcome.global && pluginContext && !('failure' in checked)) {
+    Object.assign(global.state, outcome.global.state);
+    Object.assign(global.metadata, outcome.global.metadata);
+  }
   if ('failure' in checked) {
     const onError = modeRules(plugin.mode, plugin.onError, deps.failOnPluginError).onError;
     if (onError === 'fail') throw toPluginError(name, hookName, checked.failure);

@@ -42,6 +42,8 @@ export async function resolveKinds(entries: PluginEntry[], baseDir: string, plug
   return Promise.all(entries.map(async (entry, i) => {
     // a disabled plugin is never loaded, so its module need not even exist
     if (entry.mode === 'disabled') return { ...entry, modulePath: '', bundled: false };
+    // an external plugin's code is on its server; a STDIO server's script resolves beside the config
+    if (entry.external) return { ...entry, external: { ...entry.external, baseDir }, modulePath: '', bundled: false };
     const { kind } = entry;
     if (kind.startsWith('./') || kind.startsWith('../') || isAbsolute(kind)) {
       const candidates = isAbsolute(kind) ? [kind] : [baseDir, ...pluginDirs].map((dir) => resolve(dir, kind));

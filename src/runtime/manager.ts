@@ -9,6 +9,8 @@ import { safeText, type Failure, type FailureError } from '../core/failures.js';
 import { compileForSandbox } from './sandbox-source.js';
 import { knownHookNames } from '../core/hook-names.js';
 import { Executor, type ExecutorDeps, type HookInvocation, type InvokeOptions } from './executor.js';
+import type { RemotePlugin } from './external-runner.js';
+import { connectExternals, retryExternal } from './external-plugins.js';
 import { quietLogger, tracerFrom, type Logger } from './observability.js';
 import type { PolicySettings } from '../core/policies.js';
 import type { RunnableMode } from '../core/modes.js';
@@ -45,7 +47,11 @@ export interface ManagerOptions {
 
 const SHUTDOWN_DRAIN_MS = 5000;
 
-type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer | undefined; ownStore?: Store } | { kind: 'closed' };
+type State = { kind: 'new' } | { kind: 'starting'; ready: Promise<void> } | { kind: 'closed' } | {
+  kind: 'ready'; deps: ExecutorDeps; executor: Executor; runners: Runner[]; storeServer: StoreServer | undefined; ownStore: Store | undefined;
+  /** external plugins whose server was unavailable at initialize(), retried by enablePlugin() */
+  unavailable: Map<string, { plugin: RegisteredPlugin; remote: RemotePlugin }>;
+};
 
 export class PluginManager {
   private state: State = { kind: 'new' };
@@ -79,8 +85,10 @@ export class PluginManager {
   }
 
   private async start(): Promise<void> {
-    const config = await loadConfig(this.source, this.options.catalogue ?? NO_CATALOGUE);
-    const { settings } = config;
+    const loaded = await loadConfig(this.source, this.options.catalogue ?? NO_CATALOGUE);
+    const { settings } = loaded;
+    const externals = await connectExternals(loaded.plugins, this.logger);
+    const config = { ...loaded, plugins: externals.entries };
     const timeoutMs = this.options.timeoutMs ?? settings.plugin_timeout * 1000;
     const policy: PolicySettings = {
       hookPolicies: this.options.hookPolicies ?? {},
@@ -113,7 +121,7 @@ export class PluginManager {
           storeChannel: level.store === 'channel' ? storeServer!.openChannel([...names]) : '',
         };
         const answerStore = (request: unknown) => storeServer?.answer(names, request) ?? Promise.resolve(undefined);
-        runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store: gate, answerStore }));
+        runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store: gate, answerStore, remotes: externals.remotes }));
       }
       const implemented = await loadAll(plugins, runners, failures);
       if (failures.length) throw loadError(failures, plugins.map((p) => p.entry.name));
@@ -123,8 +131,13 @@ export class PluginManager {
         implemented: implemented.get(def.id)!,
       }));
       checkHooks(enabled, implemented, plugins.map((p) => p.def.id), config);
+      const registry = new PluginRegistry(registered);
+      const unavailable = new Map(externals.unavailable.map((name) => {
+        registry.disable(name);
+        return [name, { plugin: registry.get(name)!, remote: externals.remotes.get(name)! }];
+      }));
       const deps: ExecutorDeps = {
-        registry: new PluginRegistry(registered),
+        registry,
         knownHooks: knownHookNames(config.plugins.map((p) => p.hooks)),
         runnerFor: (plugin) => runners.get(plugin.entry.isolation)!,
         policy,
@@ -132,9 +145,10 @@ export class PluginManager {
         logger: this.logger,
         tracer: tracerFrom(this.options.tracerProvider),
       };
-      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer, ownStore };
+      this.state = { kind: 'ready', deps, executor: new Executor(deps), runners: [...runners.values()], storeServer, ownStore, unavailable };
     } catch (err) {
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
+      await Promise.allSettled([...new Set([...externals.remotes.values()].map((r) => r.session))].map((s) => s.close()));
       storeServer?.close();
       await ownStore?.close?.().catch(() => {});
       throw err;
@@ -169,9 +183,20 @@ export class PluginManager {
     return this.state.kind === 'ready' ? this.state.deps.registry.disabled : [];
   }
 
-  /** Puts a plugin that `on_error: disable` took out back into the chain; false if it was not disabled. */
-  enablePlugin(name: string): boolean {
-    return this.state.kind === 'ready' && this.state.deps.registry.enable(name);
+  /**
+   * Puts a plugin that `on_error: disable` took out back into the chain; false if it was not disabled. An external
+   * plugin whose server was unavailable at initialize() is tried again first: rejects if it still is.
+   */
+  async enablePlugin(name: string): Promise<boolean> {
+    if (this.state.kind !== 'ready') return false;
+    const { deps, unavailable } = this.state;
+    const waiting = unavailable.get(name);
+    if (waiting) {
+      const entry = await retryExternal(waiting.plugin.entry, waiting.remote);
+      unavailable.delete(name);
+      deps.registry.replace({ ...waiting.plugin, mode: entry.mode as RunnableMode, onError: entry.on_error, priority: entry.priority, entry, implemented: waiting.remote.hooks });
+    }
+    return deps.registry.enable(name);
   }
 
   /**

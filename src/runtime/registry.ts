@@ -23,8 +23,14 @@ export class PluginRegistry {
   /** plugins taken out of the chain by their `on_error: disable` after a failure */
   private readonly tripped = new Set<string>();
 
-  constructor(plugins: RegisteredPlugin[]) {
-    for (const plugin of plugins) {
+  constructor(private plugins: RegisteredPlugin[]) {
+    this.index();
+  }
+
+  private index(): void {
+    this.byName.clear();
+    this.byHook.clear();
+    for (const plugin of this.plugins) {
       this.byName.set(plugin.name, plugin);
       for (const hook of plugin.entry.hooks) {
         const list = this.byHook.get(hook) ?? [];
@@ -34,6 +40,12 @@ export class PluginRegistry {
     }
     // Array.prototype.sort is stable, so equal priorities keep config order
     for (const list of this.byHook.values()) list.sort((a, b) => a.priority - b.priority);
+  }
+
+  /** Replaces a plugin by name, keeping its place in config order (an external plugin once its server answers). */
+  replace(plugin: RegisteredPlugin): void {
+    this.plugins = this.plugins.map((p) => (p.name === plugin.name ? plugin : p));
+    this.index();
   }
 
   get size(): number {

@@ -26,7 +26,7 @@ describe('bench --quick, end to end', () => {
       assert.ok(results.machine.cpus >= 1 && results.machine.node === process.version);
       const scenarios = new Set(results.measurements.map((m) => m.scenario));
       assert.deepEqual([...scenarios], ['direct-call', 'structured-clone', 'piscina-round-trip', 'chain', 'default-chain', 'cpu-heavy',
-        'cold-start', 'runaway', 'store-incr']);
+        'cold-start', 'runaway', 'store-incr', 'external']);
       // every target is measured (whether it holds is the bench's finding, not a test's)
       assert.ok(results.targets.length >= 4 && results.targets.every((t) => t.value !== null), JSON.stringify(results.targets));
       const bare = results.measurements.filter((m) => m.scenario === 'piscina-round-trip' && m.kind === 'latency');

@@ -149,7 +149,7 @@ describe('on_error and per-plugin timeout', () => {
       assert.deepEqual(manager.disabledPlugins, ['flaky']);
       const skipped = await manager.invokeHook('tool_pre_invoke', payload(), global());
       assert.equal(skipped.result.metadata.flaky, undefined, 'a disabled plugin ran');
-      assert.equal(manager.enablePlugin('flaky'), true);
+      assert.equal(await manager.enablePlugin('flaky'), true);
       const back = await manager.invokeHook('tool_pre_invoke', payload(), global());
       assert.equal(back.result.metadata.flaky, 'ran');
     } finally {

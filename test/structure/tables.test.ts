@@ -25,9 +25,10 @@ describe('the isolation table', () => {
   it('has one row per level, each naming a runner that exists', () => {
     assert.deepEqual(Object.keys(ISOLATION_LEVELS).sort(), [...IsolationSchema.options].sort());
     for (const level of Object.values(ISOLATION_LEVELS)) assert.equal(typeof RUNNERS[level.runner], 'function');
-    // what the README's table says: sandbox and process run in Compartments; a process runs one plugin per task
+    // what the README's table says: sandbox and process run in Compartments; a process runs one plugin per task, and
+    // an external plugin is one remote call
     assert.deepEqual(Object.entries(ISOLATION_LEVELS).filter(([, l]) => l.compartment).map(([k]) => k).sort(), ['process', 'sandbox']);
-    assert.deepEqual(Object.entries(ISOLATION_LEVELS).filter(([, l]) => !l.batches).map(([k]) => k), ['process']);
+    assert.deepEqual(Object.entries(ISOLATION_LEVELS).filter(([, l]) => !l.batches).map(([k]) => k), ['process', 'external']);
   });
 });
 
