@@ -133,9 +133,10 @@ export class PoolRunner implements Runner {
       this.buffers.release(progress);
       return outcomes;
     } catch (err) {
-      // stopped by the stall check, or its worker died (stopped by recycleIdle) before it began; not a closed pool
-      const lostWorker = stalled || /^worker exited/.test(String((err as Error)?.message));
-      if (lostWorker && !cancelled && timedOut < 0 && !outgrown && readProgress(progress).running < 0) {
+      // stopped by the stall check or the memory watch, or its worker died (stopped by recycleIdle), before any of
+      // its plugins began: whatever grew or spun there was left by an earlier run, so nothing here is charged for it
+      const lostWorker = stalled || !!outgrown || /^worker exited/.test(String((err as Error)?.message));
+      if (lostWorker && !cancelled && timedOut < 0 && readProgress(progress).running < 0) {
         if (stalled) this.logger.warn('a worker never started a run (work an earlier plugin left behind kept it busy): it was stopped, and the run sent again');
         return NOT_STARTED;
       }

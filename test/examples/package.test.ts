@@ -55,7 +55,7 @@ test('require(\'cordon\') loads the package, and cordon/plugins/config.yaml name
   assert.deepEqual(JSON.parse(stdout), { manager: 'function', same: true });
 });
 
-test('the tarball holds what a consumer needs and no tests, examples or source maps; the MCP and OTel SDKs are not runtime dependencies', async () => {
+test('the tarball holds what a consumer needs and no tests, examples or source maps; the OTel SDK is not a runtime dependency, the MCP SDK is (for cordon serve and external plugins)', async () => {
   const files = (await project.exec('tar', ['tzf', project.tarball])).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
   assert.ok(files.includes('plugins/config.yaml'));
   assert.ok(files.includes('dist/src/index.js') && files.includes('dist/src/index.d.ts'));
@@ -63,6 +63,7 @@ test('the tarball holds what a consumer needs and no tests, examples or source m
   assert.deepEqual(files.filter((f) => /^dist\/(test|examples)\/|\.map$|^src\//.test(f)), []);
   const lock = JSON.parse(await readFile(join(project.dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
   const runtime = Object.keys(lock.packages).filter((p) => p && !lock.packages[p]!.dev);
-  assert.ok(!runtime.some((p) => p.includes('@modelcontextprotocol') || p.includes('sdk-trace')), 'neither SDK is a runtime dependency');
+  assert.ok(!runtime.some((p) => p.includes('sdk-trace')), 'the OTel SDK is not a runtime dependency');
+  assert.ok(runtime.includes('node_modules/@modelcontextprotocol/sdk'), 'cordon serve and external plugins need the MCP SDK at run time');
   assert.ok(runtime.includes('node_modules/@opentelemetry/api'));
 });

@@ -451,7 +451,7 @@ plugins:
       block_on_detection: true
       min_findings_to_block: 1
 `);
-    const aws = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'AKIAZ7QX4MNB2KD8WQ3P' } }, ctx)).result;
+    const aws = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'AKIAZ7QX4MNB2KDRWQ3P' } }, ctx)).result;
     assert.equal(aws.continue_processing, false);
     const slack = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'xoxb-2048-4096-AbCdEfGhIjKlMnOpQrStUv' } }, ctx)).result;
     assert.equal(slack.continue_processing, true);

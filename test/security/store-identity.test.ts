@@ -124,13 +124,15 @@ describe('per-plugin quotas: one plugin cannot fill the store for the others', (
     assert.equal((await invoke(manager, 'counter', { user: 'b' })).counter, 1, 'a new key of another plugin was refused');
   });
 
+  // refused by the plugin's own store client (a plain copy within the value limit) or, failing that, by the gate
+  const NOT_PLAIN = /^refused: .*(plain JSON data|not a plain object)/;
   it('a value is measured as it is kept: an ArrayBuffer, a Map and a Set are refused, not kept as {}', async () => {
     const seen = JSON.parse(String((await invoke(manager, 'values')).values)) as Record<string, string>;
-    assert.match(seen.arraybuffer!, /^refused: .*plain JSON data/);
-    assert.match(seen.map!, /^refused: .*plain JSON data/);
-    assert.match(seen.set!, /^refused: .*plain JSON data/);
+    assert.match(seen.arraybuffer!, NOT_PLAIN);
+    assert.match(seen.map!, NOT_PLAIN);
+    assert.match(seen.set!, NOT_PLAIN);
     // a class instance crosses to the host by structured cloning, which keeps its own data only: that is what is kept
-    assert.equal(seen.instance, 'kept {"x":1}');
+    assert.match(seen.instance!, NOT_PLAIN, 'a class instance is not plain data either: its worker copies only plain data');
     assert.match(seen.big!, /^refused: .*over the limit of 65536/);
     assert.equal(seen.plain, 'kept {"ok":[1,2,3]}');
   });
