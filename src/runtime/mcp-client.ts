@@ -39,6 +39,8 @@ export class McpSession {
   private client: Client | null = null;
   private transport: Transport | null = null;
   private connecting: Promise<Client> | null = null;
+  /** set by close(): a call still in flight then fails instead of reconnecting (and starting a STDIO server again) */
+  private closed = false;
 
   constructor(private readonly pluginName: string, private readonly mcp: McpClientConfig, private readonly maxReplyBytes: number,
     private readonly logger: Logger) {}
@@ -54,6 +56,7 @@ export class McpSession {
    * the meantime serves the next call.
    */
   connect(): Promise<Client> {
+    if (this.closed) return Promise.reject(new Error('the session with the plugin server is closed'));
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= this.open().finally(() => (this.connecting = null));
     return this.connecting;
@@ -82,6 +85,10 @@ export class McpSession {
       throw err;
     } finally {
       clearTimeout(timer);
+    }
+    if (this.closed) {
+      await client.close().catch(() => {});
+      throw new Error('the session with the plugin server is closed');
     }
     this.client = client;
     this.transport = transport;
@@ -125,6 +132,7 @@ export class McpSession {
 
   /** Ends the session: an HTTP DELETE of it for STREAMABLEHTTP, the child process for STDIO. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.connecting?.catch(() => {});
     const transport = this.transport as (Transport & { terminateSession?: () => Promise<void> }) | null;
     if (transport?.terminateSession) await transport.terminateSession().catch(() => {});
