@@ -7,36 +7,23 @@
 import 'ses';
 import type { CompiledModuleRecord } from '../core/self-contained.js';
 import { SANDBOX_MODULE } from '../core/sandbox-module.js';
-import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type RealmPowers, type SandboxCapabilities, type SandboxLimits } from './capabilities.js';
+import { DEFAULT_SANDBOX_LIMITS, makeEndowments, type EndowmentRequest, type RealmPowers, type SandboxCapabilities, type SandboxLimits } from './capabilities.js';
 import type { ConsoleLevel, ConsoleSink } from './capabilities-console.js';
-import type { Lifetime } from './grant-scope.js';
 import { installTextCodecs } from './text-codec.js';
 
-
-export interface SandboxedPluginDef {
-  /** plugin name, for error messages and console tags */
-  name: string;
+/**
+ * A plugin as the boundary loads it: the grants as the endowments take them (capabilities, env values, timeout for
+ * fetch, host objects such as the store client, and the lifetime that bounds them), plus its module.
+ */
+export interface SandboxedPluginDef extends Pick<EndowmentRequest, 'name' | 'capabilities' | 'envValues' | 'timeoutMs' | 'hostObjects' | 'lifetime'> {
   /** the plugin file's text, when known: only to point at the offending line in a load error */
   source?: string;
   /** the file path or URL, for messages only */
   specifier: string;
   /** handed to the default export if it is a function */
   config: Record<string, unknown>;
-  /** grants; absent = nothing */
-  capabilities: SandboxCapabilities;
-  /** values of the granted env names, resolved by the host (the worker's env is empty) */
-  envValues: Record<string, string>;
-  /** the plugin's timeout, for fetch */
-  timeoutMs: number;
   /** the module as `compileSandboxedSource` (runtime/compile.ts) made it on the host; checked again here */
   compiled: string;
-  /**
-   * further capability objects built by the caller, by global name (e.g. `{ store: storeClient.forPlugin(name) }`
-   * for a `store` grant); only their function-valued own properties are handed over, each wrapped, all hardened
-   */
-  hostObjects?: Record<string, object>;
-  /** when the plugin may use its grants (its invocation); absent: always, for standalone use of the boundary */
-  lifetime?: Lifetime;
   /** overrides of the console and fetch bounds (DEFAULT_SANDBOX_LIMITS) */
   limits?: { console?: Partial<SandboxLimits['console']>; fetch?: Partial<SandboxLimits['fetch']> };
 }
