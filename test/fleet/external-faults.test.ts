@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, PluginError, PluginManager, type ConfigInput } from '../../src/index.js';
-import { captureLogger } from '../helpers.js';
+import { captureLogger, freePort } from '../helpers.js';
 import { httpMcp, rogueHttp, rogueStdio, serve, SERVER_CONFIG, type Served } from './serve-helpers.js';
 
 /*
@@ -16,14 +15,6 @@ const external = (name: string, mcp: Record<string, unknown>, extra: Record<stri
 const config = (plugins: Entry[]): ConfigInput => ({ plugins });
 const call = (manager: PluginManager, global: Record<string, unknown> = {}) =>
   manager.invokeHook('tool_pre_invoke', { name: 'tool', args: { a: 1 } }, { request_id: 'r1', ...global });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function failure(promise: Promise<unknown>): Promise<PluginError> {
   const err = await promise.then(() => null, (e: unknown) => e);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RedisStore, StoreUnavailableError } from '../../src/index.js';
 import { STORE_VALUE_MAX_BYTES } from '../../src/core/store-protocol.js';
-import { cleanPrefix, freePort, MACHINE_REDIS, rawClient, testPrefix } from './redis.js';
+import { freePort } from '../helpers.js';
+import { cleanPrefix, MACHINE_REDIS, rawClient, testPrefix } from './redis.js';
 
 // The store's semantics against the machine's Redis, under a prefix of this run's own. Keys reach a Store as the
 // store layer builds them: `<plugin>\0<the plugin's key>`.

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import type { createClient as CreateClient } from '@redis/client';
+import { freePort } from '../helpers.js';
 
 /*
  * Redis for the tests: the machine's server at 127.0.0.1:6379, always under a key prefix of the test's own that is
@@ -33,18 +33,6 @@ export async function cleanPrefix(prefix: string, url = MACHINE_REDIS): Promise<
   } finally {
     client.destroy();
   }
-}
-
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { cordon } from '../cli/helpers.js';
-import { fixture, tempDir } from '../helpers.js';
+import { fixture, freePort, tempDir } from '../helpers.js';
 import { serve, SERVER_CONFIG } from './serve-helpers.js';
 
 /* The command line of cordon serve: its help, ContextForge's environment names, server_settings, bad flags. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('cordon serve (command line)', () => {
   test('--help names the flags and their environment variables', async () => {
     const { code, stdout } = await cordon(['serve', '--help']);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadConfig, PluginManager, RedisStore, StoreUnavailableError } from '../../src/index.js';
 import { fixture, runNode } from '../helpers.js';
-import { cleanPrefix, freePort, MACHINE_REDIS, testPrefix } from './redis.js';
+import { freePort } from '../helpers.js';
+import { cleanPrefix, MACHINE_REDIS, testPrefix } from './redis.js';
 
 const rl = (name = 'rl') => ({ name, kind: 'rate_limiter', hooks: ['tool_pre_invoke'], capabilities: { store: true }, config: { by_user: '5/m' } });
 const issuesOf = async (store: unknown, plugins = [rl()]) => {
