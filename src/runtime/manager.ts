@@ -101,26 +101,30 @@ export class PluginManager {
     // Every plugin that cannot load is reported in one error: all those that fail to compile (before any worker
     // starts, so a broken file costs no pool), else all those that fail to load in their workers.
     const failures: LoadFailure[] = [];
-    await compileSandboxed(plugins, failures);
-    if (failures.length) throw loadError(failures, plugins.map((p) => p.entry.name));
-    const ownStore = this.options.store ? undefined : await openStore(settings.store, this.logger);
-    const store = this.options.store ?? ownStore!;
-    const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
-    // every plugin reaches the store through the gate (identity, namespace, quota); workers and processes over a
-    // channel the host answers on, bound to their pool's plugins; inline plugins call the gate directly
-    const gate = new StoreGate(store);
-    const storeServer = levels.some((level) => ISOLATION_LEVELS[level].store !== 'host') ? new StoreServer(gate, this.logger) : undefined;
     const runners = new Map<Isolation, Runner>();
+    let ownStore: Store | undefined;
+    let storeServer: StoreServer | undefined;
+    // from here on a failure closes what was opened (external sessions included): a failed initialize() leaves nothing
     try {
+      await compileSandboxed(plugins, failures);
+      if (failures.length) throw loadError(failures, plugins.map((p) => p.entry.name));
+      ownStore = this.options.store ? undefined : await openStore(settings.store, this.logger);
+      const store = this.options.store ?? ownStore!;
+      const levels = [...new Set(plugins.map((p) => p.entry.isolation))];
+      // every plugin reaches the store through the gate (identity, namespace, quota); workers and processes over a
+      // channel the host answers on, bound to their pool's plugins; inline plugins call the gate directly
+      const gate = new StoreGate(store);
+      storeServer = levels.some((level) => ISOLATION_LEVELS[level].store !== 'host') ? new StoreServer(gate, this.logger) : undefined;
+      const server = storeServer;
       for (const isolation of levels) {
         const level = ISOLATION_LEVELS[isolation];
         const defs = plugins.filter((p) => p.entry.isolation === isolation).map((p) => p.def);
         const names = new Set(defs.map((d) => d.name));
         const data: PoolData = {
           plugins: defs, policy, failOnPluginError: settings.fail_on_plugin_error,
-          storeChannel: level.store === 'channel' ? storeServer!.openChannel([...names]) : '',
+          storeChannel: level.store === 'channel' ? server!.openChannel([...names]) : '',
         };
-        const answerStore = (request: unknown) => storeServer?.answer(names, request) ?? Promise.resolve(undefined);
+        const answerStore = (request: unknown) => server?.answer(names, request) ?? Promise.resolve(undefined);
         runners.set(isolation, RUNNERS[level.runner](data, { level, settings, logger: this.logger, store: gate, answerStore, remotes: externals.remotes }));
       }
       const implemented = await loadAll(plugins, runners, failures);
