@@ -1,7 +1,7 @@
 import { stepChain, type ChainView, type Log, type StepPlugin } from './fold.js';
 import { failureOf, failures, type Failure } from './failures.js';
 import { hookSpec } from './hooks.js';
-import { NotPlainDataError, toPlainData } from './plain-data.js';
+import { copyPlain, NotPlainDataError, toPlainData } from './plain-data.js';
 import { changedEntries } from './result-size.js';
 import { policyFor } from './policies.js';
 import type { GlobalContext, JsonObject } from './schemas.js';
@@ -71,7 +71,11 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
   const start = clock();
   const ms = () => clock() - start;
   const endCapture = hooks.capture?.(entry.id);
-  const logs = () => (endCapture ? { logs: endCapture() } : {});
+  // most invocations log nothing: an empty list would still cost a parse on the host for every plugin
+  const logs = () => {
+    const lines = endCapture?.();
+    return lines?.length ? { logs: lines } : {};
+  };
   try {
     const plugin = await hooks.load(entry.id);
     // its timeout starts now: loading (on a fresh worker, SES and every plugin of the pool) is not its time
@@ -82,9 +86,9 @@ async function runOne(hook: string, entry: ChainEntry, view: ChainView, global: 
     const context = {
       state: entry.local?.state ?? {},
       metadata: entry.local?.metadata ?? {},
-      global_context: toPlainData({ ...global, state: view.global.state, metadata: view.global.metadata }) as GlobalContext,
+      global_context: copyPlain({ ...global, state: view.global.state, metadata: view.global.metadata }),
     };
-    const pending = plugin.call(hook, structuredClone(view.payload), context);
+    const pending = plugin.call(hook, copyPlain(view.payload), context);
     const raw = await (hooks.guard ? hooks.guard(index, pending) : pending);
     // Only what the plugin changed in its copy of the global context is sent: it is what merges, what its result is
     // measured on (result-size.ts), and every byte crosses. Most plugins touch neither context.

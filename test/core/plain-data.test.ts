@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertPlainData, jsonBytes, NotPlainDataError, plainEqual, toPlainData } from '../../src/core/plain-data.js';
+import { assertPlainData, copyPlain, jsonBytes, NotPlainDataError, plainEqual, toPlainData } from '../../src/core/plain-data.js';
 
 const refused = (f: () => unknown, why: RegExp) => assert.throws(f, (err: unknown) => err instanceof NotPlainDataError && why.test(err.message));
 
@@ -73,6 +73,25 @@ describe('jsonBytes', () => {
     const refs = new Array(10).fill('y'.repeat(1 << 20));
     const size = jsonBytes(refs, 64 * 1024);
     assert.ok(size > 64 * 1024 && size < 11 << 20, String(size));
+  });
+});
+
+describe('copyPlain', () => {
+  it('copies checked plain data all the way down: changing the copy leaves the original as it was', () => {
+    const original = { name: 't', args: { list: [1, { deep: ['x'] }], n: null, flag: false } };
+    const copy = copyPlain(original);
+    assert.deepEqual(copy, original);
+    copy.args.list.push(2);
+    (copy.args.list[1] as { deep: string[] }).deep[0] = 'changed';
+    copy.args.n = 'set' as never;
+    assert.deepEqual(original, { name: 't', args: { list: [1, { deep: ['x'] }], n: null, flag: false } });
+  });
+
+  it('leaves own __proto__ keys out, so a copy never takes a prototype from the data', () => {
+    const copy = copyPlain(JSON.parse('{"a": {"__proto__": {"polluted": true}, "b": 1}}') as { a: Record<string, unknown> });
+    assert.deepEqual(Object.keys(copy.a), ['b']);
+    assert.equal(Object.getPrototypeOf(copy.a), Object.prototype);
+    assert.equal((copy.a as { polluted?: boolean }).polluted, undefined);
   });
 });
 
