@@ -79,7 +79,8 @@ export function stepChain(view: ChainView, plugin: StepPlugin, outcome: Outcome,
  * so no plugin can grow the caller's objects unbounded, and a caller's large context never fails a plugin.
  */
 export function parseResult(raw: unknown, contexts: Omit<Contribution, 'result'>, maxBytes: number): { result: PluginResult } | { failure: Failure } {
-  const parsed = RawPluginResultSchema.safeParse(raw);
+  // nothing returned (the usual no-op) is what the schema would accept as is: no parse needed
+  const parsed = raw === null || raw === undefined ? { success: true as const, data: raw } : RawPluginResultSchema.safeParse(raw);
   if (!parsed.success) {
     return { failure: failures.invalidResult(`invalid result: ${firstIssue(parsed.error.issues)}`) };
   }

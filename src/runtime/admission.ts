@@ -3,17 +3,23 @@ import type { HookSpec } from '../core/hooks.js';
 import { assertPlainData, jsonBytes, NotPlainDataError } from '../core/plain-data.js';
 import { GlobalContextSchema, type GlobalContext, type JsonObject } from '../core/schemas.js';
 
-/** Parses a caller's payload with its hook's schema; the error holds the zod path. */
-export function admitPayload(hook: HookSpec, payload: unknown): JsonObject {
+/**
+ * Parses a caller's payload with its hook's schema (the error holds the zod path), then checks it is plain data and
+ * within `max_payload_bytes` in one walk: the measuring walk checks every node as the plain-data check would, and
+ * stops as soon as the count passes the limit.
+ */
+export function admitPayload(hook: HookSpec, payload: unknown, limit: number): JsonObject {
   const parsed = hook.payloadSchema.safeParse(payload);
   if (!parsed.success) throw new PayloadValidationError(hook.name, zodIssues(parsed.error.issues));
-  plainOrThrow(hook.name, parsed.data, 'payload');
-  return parsed.data;
-}
-
-export function checkSize(payload: JsonObject, limit: number): void {
-  const size = jsonBytes(payload);
+  let size: number;
+  try {
+    size = jsonBytes(parsed.data, limit, 'payload');
+  } catch (err) {
+    if (err instanceof NotPlainDataError) throw new PayloadValidationError(hook.name, [{ path: ['payload'], message: err.message }]);
+    throw err;
+  }
   if (size > limit) throw new PayloadSizeError(size, limit);
+  return parsed.data;
 }
 
 /**

@@ -29,7 +29,7 @@ export async function invokeSingle(deps: ExecutorDeps, name: string, hookName: s
     throw new PluginError({ message: `Plugin ${name} does not implement ${hookName}`, plugin_name: name, code: 'NOT_IMPLEMENTED' });
   }
   const hook = hookSpec(hookName);
-  const current = admitPayload(hook, options.payloadAsJson ? parseJson(hookName, payload) : payload);
+  const current = admitPayload(hook, options.payloadAsJson ? parseJson(hookName, payload) : payload, deps.policy.maxPayloadBytes);
   const isPluginContext = !!context && typeof context === 'object' && 'global_context' in context;
   const pluginContext = isPluginContext ? (context as PluginContext) : null;
   const global = admitGlobalContext(hookName, pluginContext ? pluginContext.global_context : context);

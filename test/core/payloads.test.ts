@@ -83,6 +83,12 @@ describe('payloads: schemas, extra fields, custom hooks, size limit', () => {
     assert.deepEqual(global.state, {});
   });
 
+  test('invokeHookForPlugin holds the caller\'s payload to the same limit', async () => {
+    const global = watching();
+    await assert.rejects(manager.invokeHookForPlugin('watcher', 'tool_pre_invoke', toolPayload('lookup', { text: 'x'.repeat(400) }), global), PayloadSizeError);
+    assert.deepEqual(global.state, {}, 'no plugin ran');
+  });
+
   test('the size is measured in UTF-8 bytes of the JSON, not in characters', async () => {
     const payload = toolPayload('l', { text: 'é'.repeat(150) }); // about 180 characters, about 330 bytes
     assert.ok(JSON.stringify(payload).length < 300 && Buffer.byteLength(JSON.stringify(payload)) > 300);
