@@ -241,8 +241,17 @@ const runaway: Scenario = {
         const normalP50 = (await ctx.latency({ variant: `${variant} (normal call)`, payload }, normal)).p50;
         const overshoot: number[] = [];
         const next: number[] = [];
+        const idle: number[] = [];
         for (let i = 0; i < ctx.budget.repeats; i++) {
           ctx.step(`${variant} ${i + 1}/${ctx.budget.repeats}`);
+          // The control: a normal call after the pool sat idle as long as a runaway takes. On these machines any call
+          // after an idle spell is several times a hot one (a bare Piscina round trip too: idle CPUs wake slowly),
+          // so this, not the hot p50, is what tells what the runaway and its worker's replacement cost.
+          await new Promise((resolve) => setTimeout(resolve, timeoutMs));
+          const t2 = performance.now();
+          await normal();
+          idle.push((performance.now() - t2) * 1000);
+          ctx.pin();
           const t0 = performance.now();
           const outcome = await manager.invokeHook<string>('tool_pre_invoke', spin, globalContext(`runaway-${i}`)).then(() => null, (e: unknown) => e);
           overshoot.push(performance.now() - t0 - timeoutMs);
@@ -256,7 +265,8 @@ const runaway: Scenario = {
         }
         ctx.metrics({ variant }, {
           timeout_ms: timeoutMs, overshoot_ms_p50: median(overshoot), overshoot_ms_max: Math.max(...overshoot),
-          next_call_us_p50: median(next), normal_call_us_p50: normalP50, next_call_ratio: median(next) / normalP50,
+          next_call_us_p50: median(next), idle_call_us_p50: median(idle), normal_call_us_p50: normalP50,
+          next_call_ratio: median(next) / median(idle), next_call_hot_ratio: median(next) / normalP50,
         });
       });
     }

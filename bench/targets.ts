@@ -93,9 +93,10 @@ function allTargets(ms: readonly Measurement[]): Target[] {
       `timeout ${runaway?.timeout_ms ?? '?'} ms, median overshoot ${runaway?.overshoot_ms_p50?.toFixed(1) ?? '?'} ms`,
     ),
     target(
-      ['runaway'], 'runaway sandbox plugin: next call / normal call p50',
+      ['runaway'], 'runaway sandbox plugin: next call / a normal call after the same idle time (p50s)',
       runaway?.next_call_ratio ?? null, 2.0, 'max',
-      `${runaway?.next_call_us_p50?.toFixed(1) ?? '?'} µs vs ${runaway?.normal_call_us_p50?.toFixed(1) ?? '?'} µs`,
+      `${runaway?.next_call_us_p50?.toFixed(1) ?? '?'} µs vs ${runaway?.idle_call_us_p50?.toFixed(1) ?? '?'} µs `
+        + `(a hot call: ${runaway?.normal_call_us_p50?.toFixed(1) ?? '?'} µs, so ${runaway?.next_call_hot_ratio?.toFixed(1) ?? '?'}x)`,
     ),
   ];
 }

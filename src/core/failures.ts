@@ -26,7 +26,7 @@ export const failures = {
   /** a concurrent phase was decided before this plugin finished */
   cancelled: () => failure('CANCELLED', 'cancelled: the concurrent phase was already decided'),
   /** the run was handed to a worker that never started it */
-  stalled: () => failure('WORKER_EXITED', 'its worker never started the run (an earlier plugin left it busy) and was stopped'),
+  stalled: () => failure('WORKER_EXITED', 'no worker started the run (one was held by work an earlier plugin left behind, or none could finish booting)'),
   /** the worker or process running the plugin stopped or died */
   workerExited: (message: string) => failure('WORKER_EXITED', message),
   /** an earlier plugin's outcome, not logged before its worker stopped */

@@ -9,6 +9,8 @@ import type { LoadReply, PoolData, ShutdownTask } from '../core/protocol.js';
 import { LoadReplySchema } from '../core/protocol.js';
 import { loadDeadlineMs } from '../core/loader.js';
 import { Piscina } from './cjs-deps.js';
+import { roundRobin } from './round-robin.js';
+import { WorkerUpkeep } from './worker-upkeep.js';
 
 // a path, not a file URL: Piscina converts a URL back to a path on every run()
 const WORKER_FILE = fileURLToPath(new URL('../sandbox/thread-entry.cjs', import.meta.url));
@@ -16,6 +18,8 @@ const WORKER_FILE = fileURLToPath(new URL('../sandbox/thread-entry.cjs', import.
 const STALL_MS = 5000;
 /** what a load task may wait for a worker to boot (SES included) on a busy machine, beyond the plugins' deadlines */
 const LOAD_BOOT_MS = 10_000;
+/** the longest a stopped run waits for its worker's thread to end before it settles */
+const STOP_WAIT_MS = 10;
 
 /**
  * Runs segments on a Piscina pool, one task per segment. Each task carries a shared progress record; one timer per
@@ -28,15 +32,20 @@ export class PoolRunner implements Runner {
   /** a new AbortController per run cost ~10 µs of the host's time in a 5-plugin chain (profiled): unaborted ones are reused */
   private readonly controllers: AbortController[] = [];
   private readonly memory: MemoryWatch;
+  private readonly upkeep: WorkerUpkeep;
 
   constructor(private readonly data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger, readonly batches: boolean) {
     this.memory = new MemoryWatch(settings.worker_rss_growth_mb * 2 ** 20, (grew) => this.recycleIdle(grew));
+    const bootLimitMs = data.plugins.reduce((sum, p) => sum + loadDeadlineMs(p.timeoutMs), LOAD_BOOT_MS);
+    this.upkeep = new WorkerUpkeep(settings.threads, bootLimitMs, logger, this.memory);
     this.pool = new Piscina({
       filename: WORKER_FILE,
-      workerData: data,
-      // All workers start at once and stay (Infinity is Piscina's "never retire"): after a runaway is killed, the
-      // next call finds another warm worker while the replacement boots.
-      minThreads: settings.threads,
+      workerData: { ...data, booted: this.upkeep.marks },
+      // load() starts every worker, and they stay (Infinity is Piscina's "never retire") and stay hot (roundRobin).
+      // A minimum of one, so that Piscina does not replace a stopped worker at once: WorkerUpkeep does, a little
+      // later; a run that finds every worker busy meanwhile makes Piscina start one.
+      minThreads: 1,
+      loadBalancer: roundRobin(),
       maxThreads: settings.threads,
       idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
@@ -51,6 +60,7 @@ export class PoolRunner implements Runner {
     });
     // a worker that dies between tasks (a plugin's stray timer throwing, say) is replaced by Piscina; log it only
     this.pool.on('error', (err: unknown) => this.logger.warn(`worker error outside a task: ${toFailure(err).message}`));
+    this.upkeep.attach(this.pool);
   }
 
   /**
@@ -63,7 +73,11 @@ export class PoolRunner implements Runner {
     const ms = plugins.reduce((sum, p) => sum + loadDeadlineMs(p?.timeoutMs ?? 0), LOAD_BOOT_MS);
     const signal = AbortSignal.timeout(ms);
     try {
-      return LoadReplySchema.parse(await this.pool.run({ op: 'load', ids }, { signal }));
+      // one load per thread, at once: each finds the others' workers busy, so Piscina starts every worker now
+      const replies = await Promise.all(Array.from({ length: this.settings.threads },
+        async () => LoadReplySchema.parse(await this.pool.run({ op: 'load', ids }, { signal }))));
+      // a plugin that failed to load in any worker failed
+      return replies[0]!.map((entry, i) => replies.map((reply) => reply[i]!).find((other) => 'failure' in other) ?? entry);
     } catch (err) {
       const failure: Failure = signal.aborted
         ? failures.loadFailed(`loading did not finish within ${ms / 1000} s (a module or factory of: ${plugins.map((p) => p?.name).join(', ')})`)
@@ -93,11 +107,17 @@ export class PoolRunner implements Runner {
     const dispatched = clock();
     let timer: NodeJS.Timeout | undefined;
     // Every stop terminates a worker, which may go on allocating until it exits: no task is charged for that.
+    const dying: Promise<void>[] = [];
     const stop = () => {
       const before = this.pool.threads;
       controller.abort();
       // Piscina drops the aborted task's worker from its list at once; it is dying until its thread exits
-      for (const worker of before) if (!this.pool.threads.includes(worker)) this.memory.dyingUntil(exited(worker));
+      for (const worker of before) {
+        if (this.pool.threads.includes(worker)) continue;
+        const gone = exited(worker);
+        dying.push(gone);
+        this.memory.dyingUntil(gone);
+      }
     };
     // No plugin after index i can reach its deadline sooner than the smallest timeout among them, counted from now.
     const soonest = suffixMinima(timeoutsMs);
@@ -106,8 +126,10 @@ export class PoolRunner implements Runner {
         const { running, startedAt } = readProgress(progress);
         if (running < 0) {
           // Not started, and nothing queued: the run was handed to a worker that never picks it up, held by an
-          // endless microtask loop a plugin left behind. Stop that worker.
-          if (this.pool.queueSize === 0 && clock() - dispatched >= Math.max(soonest[0]!, STALL_MS)) {
+          // endless microtask loop a plugin left behind; stop that worker. Or queued while no worker has booted (each
+          // held by a plugin's module or factory that loops): none can take it, so it is taken back.
+          const cannotStart = this.pool.queueSize === 0 || !this.upkeep.anyBooted();
+          if (cannotStart && clock() - dispatched >= Math.max(soonest[0]!, STALL_MS)) {
             stalled = true;
             return stop();
           }
@@ -141,6 +163,10 @@ export class PoolRunner implements Runner {
     } catch (err) {
       // stopped by the stall check or the memory watch, or its worker died (stopped by recycleIdle), before any of
       // its plugins began: whatever grew or spun there was left by an earlier run, so nothing here is charged for it
+      // A stopped worker spends a few ms tearing down its heap, on the cores the next calls need (the call right after a
+      // runaway's took 15-25x a normal one): the stopped run settles once it is gone, but never later than STOP_WAIT_MS
+      // (a C++ builtin can keep a terminated thread running for seconds).
+      if (dying.length) await Promise.race([Promise.all(dying), delay(STOP_WAIT_MS)]);
       const lostWorker = stalled || !!outgrown || /^worker exited/.test(String((err as Error)?.message));
       if (lostWorker && !cancelled && timedOut < 0 && readProgress(progress).running < 0) {
         if (stalled) this.logger.warn('a worker never started a run (work an earlier plugin left behind kept it busy): it was stopped, and the run sent again');
@@ -194,6 +220,7 @@ export class PoolRunner implements Runner {
   }
 
   async close(): Promise<void> {
+    this.upkeep.close();
     this.memory.close();
     await this.pool.destroy();
   }
@@ -206,6 +233,8 @@ function suffixMinima(values: number[]): number[] {
   for (let i = out.length - 2; i >= 0; i--) out[i] = Math.min(out[i]!, out[i + 1]!);
   return out;
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const exited = (worker: { once(event: 'exit', listener: () => void): unknown }) => new Promise<void>((resolve) => worker.once('exit', resolve));
 

@@ -13,7 +13,13 @@ import type { ChainTask, LoadReply, LoadTask, PluginDefinition, PoolData, Shutdo
  * What a worker does with a task, wherever the worker lives (a Piscina thread, or a child process). Plugin code
  * is only ever loaded inside a task, under that task's error handling.
  */
-export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unknown> {
+export interface Handler {
+  handle(task: WorkerTask): Promise<unknown>;
+  /** settles when every plugin of the pool has loaded or failed to (a failure is reported by the task needing it) */
+  ready: Promise<unknown>;
+}
+
+export function createHandler(data: PoolData): Handler {
   const definitions = new Map<string, PluginDefinition>(data.plugins.map((p) => [p.id, p]));
   const store = new StoreClient(data.storeChannel);
   const consoles = new ConsoleCapture();
@@ -36,8 +42,8 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
   // Every worker loads all its plugins as soon as it starts, so neither the first call on a fresh worker nor the
   // call after a runaway (whose worker was replaced) pays for loading. A failure stays cached in the loader and is
   // reported by the task that needs the plugin; allSettled keeps it from being an unhandled rejection.
-  void Promise.allSettled(data.plugins.map((p) => open(p.id)));
-  return (task) => {
+  const ready = Promise.allSettled(data.plugins.map((p) => open(p.id)));
+  const handle = (task: WorkerTask): Promise<unknown> => {
     switch (task.op) {
       case 'chain':
         return chain(task, data, definitions, open, consoles, scopes);
@@ -47,6 +53,7 @@ export function createHandler(data: PoolData): (task: WorkerTask) => Promise<unk
         return shutdown(task, scopes);
     }
   };
+  return { handle, ready };
 }
 
 function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginDefinition>, open: (id: string) => Promise<LoadedPlugin>,
@@ -66,9 +73,12 @@ function chain(task: ChainTask, data: PoolData, definitions: Map<string, PluginD
         return lines();
       };
     },
-    settle: () => new Promise((resolve) => setImmediate(resolve)),
+    settle,
   });
 }
+
+/** a macrotask turn: what a plugin left queued runs before its run counts as over (chain.ts) */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function load(task: LoadTask, open: (id: string) => Promise<LoadedPlugin>): Promise<LoadReply> {
   return Promise.all(task.ids.map(async (id) => {

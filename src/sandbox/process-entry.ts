@@ -21,7 +21,7 @@ process.on('message', (message: ToChild) => {
   if (message.type === 'init') {
     // the store channel inside this process joins our plugins' clients to the relay; the host answers over IPC
     const data = { ...message.data, storeChannel: `cordon-process-store-${randomUUID()}` };
-    handle = createHandler(data);
+    handle = createHandler(data).handle;
     store = storeRelay(data.storeChannel);
     send({ type: 'ready' });
   } else if (message.type === 'store') {
