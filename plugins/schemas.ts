@@ -43,7 +43,8 @@ const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
 // ---- pii_filter
 export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban', 'nhs_number', 'es_dni', 'aadhaar'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
-const PiiStrategy = z.enum(['mask', 'redact', 'hash', 'block']);
+/** `partial`: ContextForge's partial masking (***-**-6789, ****-****-****-1111, j***e@example.com, ***-***-0132) */
+const PiiStrategy = z.enum(['mask', 'partial', 'redact', 'hash', 'block']);
 export type PiiStrategy = z.infer<typeof PiiStrategy>;
 const on = z.boolean().default(true);
 
@@ -63,6 +64,7 @@ export const PiiFilterSchema = z.strictObject({
   allow: list(regexSource()),
   /** ISO 3166 regions whose national written forms count as phone numbers (absent: US, CA, GB, DE, FR, IN, AU, JP, BR) */
   phone_regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 region like GB')).optional(),
+  violations: Violations,
 });
 export type PiiFilterConfig = z.infer<typeof PiiFilterSchema>;
 

@@ -134,17 +134,31 @@ const htmlSanitizer = translator('html_sanitizer', () => ({}), {
   strip_event_handlers: same('strip_event_handlers'),
 });
 
-const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'mask', hash: 'hash' };
+/** ContextForge's masking strategies as Cordon's: `remove` is a redaction with nothing in its place. */
+const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'partial', hash: 'hash', remove: 'redact' };
+const removes = (config: Out) => config.default_mask_strategy === 'remove';
 const piiFilter = translator(
   'pii_filter',
-  // ContextForge redacts with "[REDACTED]" unless told otherwise, and has no IBAN detector
-  () => ({ strategy: 'redact', redaction_text: '[REDACTED]', detect: { iban: false } }),
+  // ContextForge redacts with "[REDACTED]" unless told otherwise
+  (config) => ({ strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', violations: 'contextforge' }),
   {
     detect_ssn: setIn('detect', 'ssn'),
     detect_credit_card: setIn('detect', 'credit_card'),
     detect_email: setIn('detect', 'email'),
     detect_phone: setIn('detect', 'phone'),
     detect_ip_address: setIn('detect', 'ip_address'),
+    // Cordon's bank-account detector is its IBAN one (checked by mod 97); ContextForge's also reads "Account 12345678"
+    detect_bank_account: setIn('detect', 'iban'),
+    // detectors Cordon lacks: accepted only switched off
+    detect_bsn: onlyIf((v) => v === false),
+    detect_date_of_birth: onlyIf((v) => v === false),
+    detect_passport: onlyIf((v) => v === false),
+    detect_driver_license: onlyIf((v) => v === false),
+    detect_medical_record: onlyIf((v) => v === false),
+    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes) bound the scan here
+    max_text_bytes: noEffect,
+    max_nested_depth: noEffect,
+    max_collection_items: noEffect,
     detect_aws_keys: (v, _out, none) => v === false || none(`detect_aws_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
     detect_api_keys: (v, _out, none) => v === false || none(`detect_api_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
     default_mask_strategy: (value, out, none) => {
@@ -152,7 +166,9 @@ const piiFilter = translator(
         if (out.strategy !== 'block') out.strategy = PII_MASKS[value];
       } else none();
     },
-    redaction_text: same('redaction_text'),
+    redaction_text: (value, out, _none, config) => {
+      if (!removes(config)) out.redaction_text = value;
+    },
     block_on_detection: (value, out) => {
       if (value === true) out.strategy = 'block';
     },

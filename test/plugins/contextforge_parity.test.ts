@@ -206,12 +206,34 @@ plugins:
 `);
   });
   const pre = (uri: string) => manager.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx);
-  const post = (text: string) => manager.invokeHook('resource_post_fetch', { uri: 'test://conf', content: { type: 'resource', uri: 'test://conf', text } }, ctx);
+  /** a fetch as the gateway runs it: pre-fetch first, its local contexts handed to the post-fetch */
+  const post = async (text: string, uri = 'test://conf') => {
+    const checked = await pre(uri);
+    assert.equal(checked.result.continue_processing, true);
+    return manager.invokeHook('resource_post_fetch', { uri, content: { type: 'resource', uri, text } }, ctx, { localContexts: checked.contexts ?? undefined });
+  };
 
-  it('lets an allowed protocol through', async () => {
-    const { result } = await pre('https://fine.example/data');
+  it('lets an allowed protocol through, marking the fetch validated in its metadata', async () => {
+    const { result } = await manager.invokeHook('resource_pre_fetch', { uri: 'https://fine.example/data', metadata: { trace: 'k1' } }, ctx);
     assert.equal(result.continue_processing, true);
     assert.equal(result.violation ?? null, null);
+    assert.deepEqual(result.modified_payload, {
+      uri: 'https://fine.example/data',
+      metadata: {
+        trace: 'k1', validated: true, protocol: 'https', request_id: 'cf-parity-1', user: 'tester',
+        resource_filter_plugin: 'pre_fetch_validated', allowed_size: 512,
+      },
+    });
+    assert.equal(result.metadata?.validation, 'passed');
+  });
+
+  it('leaves fetched content alone when its own pre-fetch did not validate the URI', async () => {
+    const { result } = await manager.invokeHook('resource_post_fetch',
+      { uri: 'test://conf', content: { type: 'resource', uri: 'test://conf', text: 'passwd: hunter22' } }, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.modified_payload ?? null, null);
+    const large = await manager.invokeHook('resource_post_fetch', { uri: 'test://big', content: { type: 'resource', uri: 'test://big', text: 'y'.repeat(600) } }, ctx);
+    assert.equal(large.result.continue_processing, true);
   });
 
   it('blocks a protocol not allowed: PROTOCOL_BLOCKED, "Protocol not allowed"', async () => {
@@ -435,7 +457,82 @@ plugins:
     assert.deepEqual(result.modified_payload, { name: 'mail', args: { to: '[PII_GONE]', cc: 'helpdesk@corp.example' } });
     const blocked = (await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: { who: 'dana.k@mail.example' } }, ctx)).result;
     assert.equal(blocked.continue_processing, false);
-    assert.equal(blocked.violation?.code, 'PII_DETECTED');
+    assert.deepEqual([blocked.violation?.reason, blocked.violation?.code], ['PII detected in prompt arguments', 'PII_DETECTED']);
+  });
+
+  it("masks with ContextForge's partial format, type by type", async () => {
+    const manager = await managerFor('pii-partial', `
+plugins:
+  - name: "PIIPartial"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_post_invoke"]
+    mode: "enforce"
+    config:
+      detect_ssn: true
+      detect_credit_card: true
+      detect_email: true
+      detect_phone: true
+      detect_ip_address: true
+      detect_bsn: false
+      detect_date_of_birth: false
+      detect_passport: false
+      detect_driver_license: false
+      detect_medical_record: false
+      default_mask_strategy: "partial"
+      redaction_text: "[PII_REDACTED]"
+      block_on_detection: false
+      log_detections: true
+      include_detection_details: true
+`);
+    const { result } = await manager.invokeHook('tool_post_invoke', {
+      name: 'crm',
+      result: {
+        owner: 'maria.lopez@mail.example', short: 'bo@x.example', ssn: 'SSN 512-44-7391 on file',
+        card: '5500 0000 0000 0004', phone: 'call (415) 555-0132', host: '10.20.30.40',
+      },
+    }, ctx);
+    assert.deepEqual(result.modified_payload, {
+      name: 'crm',
+      result: {
+        owner: 'm***z@mail.example', short: '***@x.example', ssn: 'SSN ***-**-7391 on file',
+        card: '****-****-****-0004', phone: 'call ***-***-0132', host: '1*********0',
+      },
+    });
+  });
+
+  it("remove leaves nothing in place of what it finds, whatever redaction_text says", async () => {
+    const manager = await managerFor('pii-remove', `
+plugins:
+  - name: "PIIRemove"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config: { default_mask_strategy: "remove", redaction_text: "[GONE]" }
+`);
+    const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'mail', args: { to: 'write to dana.k@mail.example today' } }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 'mail', args: { to: 'write to  today' } });
+  });
+
+  it('blocks with the reason and code ContextForge gives for each hook, counting the types found', async () => {
+    const manager = await managerFor('pii-block-hooks', `
+plugins:
+  - name: "PIIStrict"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["prompt_pre_fetch", "prompt_post_fetch", "tool_pre_invoke", "tool_post_invoke"]
+    config: { block_on_detection: true }
+`);
+    const who = 'reach ann.b@mail.example or 512-44-7391';
+    const cases: Array<[string, Record<string, unknown>, string, string]> = [
+      ['prompt_pre_fetch', { prompt_id: 'p', args: { who } }, 'PII detected in prompt arguments', 'PII_DETECTED'],
+      ['prompt_post_fetch', { prompt_id: 'p', result: { messages: [message(who)] } }, 'PII detected in prompt messages', 'PII_DETECTED_IN_PROMPT_RESULT'],
+      ['tool_pre_invoke', { name: 't', args: { who } }, 'PII detected in tool arguments', 'PII_DETECTED_IN_TOOL_ARGS'],
+      ['tool_post_invoke', { name: 't', result: { who } }, 'PII detected in tool result', 'PII_DETECTED_IN_TOOL_RESULT'],
+    ];
+    for (const [hook, payload, reason, code] of cases) {
+      const { result } = await manager.invokeHook(hook as 'tool_pre_invoke', payload as { name: string; args: Record<string, unknown> }, ctx);
+      assert.equal(result.continue_processing, false, hook);
+      assert.deepEqual([result.violation?.reason, result.violation?.code], [reason, code], hook);
+      assert.deepEqual(result.violation?.details, { detected_types: ['email', 'ssn'], count: 2 }, hook);
+    }
   });
 
   it('blocks a secret of an enabled type, and lets a disabled type through', async () => {
