@@ -228,7 +228,8 @@ const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforg
   redis_url: noEffect,
   redis_key_prefix: noEffect,
   redis_fallback: noEffect,
-}, { capabilities: { store: true } });
+  // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
+}, { capabilities: { store: true, clock: true } });
 
 const urlReputation = translator('url_reputation', () => ({ violations: 'contextforge' }), {
   blocked_domains: same('blocked_domains'),

@@ -317,10 +317,17 @@ plugins:
     assert.equal((await call()).result.continue_processing, true);
     const third = (await call()).result;
     assert.equal(third.continue_processing, false);
-    assert.equal(third.violation?.code, 'RATE_LIMIT');
+    assert.deepEqual([third.violation?.reason, third.violation?.code, third.violation?.http_status_code], ['Rate limit exceeded', 'RATE_LIMIT', 429]);
+    const headers = third.violation?.http_headers as Record<string, string>;
+    assert.deepEqual([headers['X-RateLimit-Limit'], headers['X-RateLimit-Remaining']], ['2', '0']);
+    assert.ok(Number(headers['X-RateLimit-Reset']) > Date.now() / 1000 - 1, headers['X-RateLimit-Reset']);
+    assert.ok(Number(headers['Retry-After']) >= 1 && Number(headers['Retry-After']) <= 60, headers['Retry-After']);
     const tool = () => manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: {} }, { request_id: 'r', user: 'rate-cf-parity-other' });
     assert.equal((await tool()).result.continue_processing, true);
-    assert.equal((await tool()).result.continue_processing, false);
+    const toolBlocked = (await tool()).result;
+    assert.equal(toolBlocked.continue_processing, false);
+    assert.equal(toolBlocked.violation?.http_status_code, 429);
+    assert.equal((toolBlocked.violation?.http_headers as Record<string, string>)['X-RateLimit-Limit'], '1');
   });
 });
 
