@@ -212,6 +212,8 @@ export const SchemaGuardSchema = z.strictObject({
   result_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
   block_unknown_tools: z.boolean().default(false),
   max_errors: z.number().int().positive().default(10),
+  /** false: a call that fails its schema goes through, the errors in metadata (`schema_errors`) */
+  block: z.boolean().default(true),
   violations: Violations,
 });
 export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;

@@ -112,14 +112,33 @@ const outputLengthGuard = translator('output_length_guard', () => ({ violations:
   min_chars: onlyIf((v) => v === 0 || v === null),
 });
 
+/**
+ * A schema as ContextForge's SchemaGuardPlugin reads it: `type`, and `required` and `properties` of an object,
+ * `items` of an array; it ignores every other keyword, so they are left out here rather than enforced.
+ */
+function contextForgeSchema(schema: unknown): unknown {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const { type, required, properties, items } = schema as Out;
+  const out: Out = {};
+  if (type !== undefined) out.type = type;
+  if (type === 'object' && required !== undefined) out.required = required;
+  if (type === 'object' && properties && typeof properties === 'object') {
+    out.properties = Object.fromEntries(Object.entries(properties).map(([k, sub]) => [k, contextForgeSchema(sub)]));
+  }
+  if (type === 'array' && items !== undefined) out.items = contextForgeSchema(items);
+  return out;
+}
+const schemasByTool = (value: unknown) =>
+  value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([tool, schema]) => [tool, contextForgeSchema(schema)])) : value ?? {};
+
 const schemaGuard = translator('schema_guard', () => ({ violations: 'contextforge' }), {
   arg_schemas: (value, out) => {
-    out.arg_schemas = value ?? {};
+    out.arg_schemas = schemasByTool(value);
   },
   result_schemas: (value, out) => {
-    out.result_schemas = value ?? {};
+    out.result_schemas = schemasByTool(value);
   },
-  block_on_violation: onlyIf((v) => v === true),
+  block_on_violation: same('block'),
 });
 
 const headerInjector = translator('header_injector', () => ({}), {

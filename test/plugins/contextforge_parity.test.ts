@@ -293,6 +293,34 @@ plugins:
     assert.equal((await manager.invokeHook('tool_post_invoke', { name: 'add', result: { sum: 9 } }, ctx)).result.violation ?? null, null);
     const badResult = (await manager.invokeHook('tool_post_invoke', { name: 'add', result: {} }, ctx)).result;
     assert.deepEqual([badResult.violation?.reason, badResult.violation?.code], ['Schema validation failed', 'SCHEMA_GUARD_RESULT']);
+    assert.deepEqual([bad.violation?.description, badResult.violation?.description], ['Arguments do not conform to schema', 'Result does not conform to schema']);
+  });
+
+  it('with block_on_violation: false lets the call through and reports the errors; reads only the keywords ContextForge reads', async () => {
+    const manager = await managerFor('schema-report', `
+plugins:
+  - name: "sgReport"
+    kind: "plugins.schema_guard.schema_guard.SchemaGuardPlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      arg_schemas:
+        send:
+          type: object
+          required: [to]
+          additionalProperties: false
+          properties:
+            to: { type: string, format: email, minLength: 5 }
+            tags: { type: array, items: { type: string, enum: [a, b] } }
+      block_on_violation: false
+`);
+    const missing = (await manager.invokeHook('tool_pre_invoke', { name: 'send', args: { tags: ['a', 7] } }, ctx)).result;
+    assert.equal(missing.continue_processing, true);
+    assert.equal(missing.violation ?? null, null);
+    assert.equal((missing.metadata.schema_errors as string[]).length, 2);
+    // format, minLength, enum and additionalProperties are not ContextForge's: they hold nothing back
+    const loose = (await manager.invokeHook('tool_pre_invoke', { name: 'send', args: { to: 'x', tags: ['z'], extra: 1 } }, ctx)).result;
+    assert.equal(loose.continue_processing, true);
+    assert.equal(loose.metadata.schema_errors, undefined);
   });
 });
 
