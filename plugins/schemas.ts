@@ -146,6 +146,10 @@ export const UrlReputationSchema = z.strictObject({
   blocked_domains: list(domain),
   blocked_patterns: list(regexSource('i')),
   allowed_domains: list(domain),
+  /** URLs matching one of these (case-insensitively) always pass, as `allowed_domains` do */
+  allowed_patterns: list(regexSource('i')),
+  /** blocks every URL whose scheme is not https */
+  https_only: z.boolean().default(false),
   violations: Violations,
 });
 export type UrlReputationConfig = z.infer<typeof UrlReputationSchema>;

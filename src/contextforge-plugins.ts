@@ -19,7 +19,6 @@ const noEffect: Handler = () => {};
 const onlyIf = (accepted: (value: unknown) => boolean): Handler => (value, _out, none) => {
   if (!accepted(value)) none();
 };
-const empty = (value: unknown) => value === null || (Array.isArray(value) && value.length === 0);
 const setIn = (key: string, sub: string): Handler => (value, out) => {
   out[key] = { ...(out[key] as Out | undefined), [sub]: value };
 };
@@ -250,15 +249,22 @@ const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforg
   // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
 }, { capabilities: { store: true, clock: true } });
 
-const urlReputation = translator('url_reputation', () => ({ violations: 'contextforge' }), {
-  blocked_domains: same('blocked_domains'),
-  blocked_patterns: (value, out) => {
-    out.blocked_patterns = patterns(value);
+// ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true)
+const urlReputation = translator('url_reputation', () => ({ https_only: true, violations: 'contextforge' }), {
+  blocked_domains: (value, out) => {
+    out.blocked_domains = value ?? [];
   },
-  whitelist_domains: same('allowed_domains'),
-  allowed_patterns: onlyIf(empty),
+  blocked_patterns: (value, out) => {
+    out.blocked_patterns = patterns(value ?? []);
+  },
+  whitelist_domains: (value, out) => {
+    out.allowed_domains = value ?? [];
+  },
+  allowed_patterns: (value, out) => {
+    out.allowed_patterns = patterns(value ?? []);
+  },
   use_heuristic_check: onlyIf((v) => v === false),
-  block_non_secure_http: onlyIf((v) => v === false),
+  block_non_secure_http: same('https_only'),
   // read only by the heuristic check, which is refused above when on
   entropy_threshold: noEffect,
 });

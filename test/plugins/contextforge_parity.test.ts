@@ -401,6 +401,27 @@ plugins:
     assert.equal((await fetch('https://fine.example/page')).continue_processing, true);
   });
 
+  it('blocks plain http unless block_non_secure_http is false, and lets allowed_patterns through first', async () => {
+    const strict = await managerFor('urls-https', `
+plugins:
+  - name: "UrlsHttps"
+    kind: "cpex_url_reputation.URLReputationPlugin"
+    hooks: ["resource_pre_fetch"]
+    config:
+      allowed_patterns: ['^https://mirror\\.partner\\.example/']
+      blocked_domains: ["partner.example"]
+      blocked_patterns: ["signin"]
+`);
+    const fetchOn = async (uri: string) => (await strict.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx)).result;
+    const plain = await fetchOn('http://plain.example/page');
+    assert.equal(plain.continue_processing, false);
+    assert.deepEqual([plain.violation?.reason, plain.violation?.code], ['Blocked non secure http url', 'URL_REPUTATION_BLOCK']);
+    assert.equal((await fetchOn('https://plain.example/page')).continue_processing, true);
+    // an allowed pattern wins over the blocked domain and the blocked pattern it also matches
+    assert.equal((await fetchOn('https://mirror.partner.example/signin')).continue_processing, true);
+    assert.equal((await fetchOn('https://www.partner.example/')).violation?.reason, 'Blocked domain');
+  });
+
   it('refuses the heuristic keys it cannot honour, naming plugin and key', async () => {
     await assert.rejects(managerFor('urls-heuristic', `
 plugins:
