@@ -110,6 +110,7 @@ export const SecretsDetectionSchema = z.strictObject({
   /** `{type}` is replaced by the secret's type: [REDACTED:stripe_key] */
   redaction_text: z.string().default('[REDACTED:{type}]'),
   min_entropy: z.number().min(0).max(8).default(3.5),
+  violations: Violations,
 });
 export type SecretsDetectionConfig = z.infer<typeof SecretsDetectionSchema>;
 

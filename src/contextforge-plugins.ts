@@ -205,6 +205,8 @@ const SECRET_TYPES: Record<string, string> = {
 const secretsDetection = translator('secrets_detection', (config) => ({
   // ContextForge blocks unless told not to; with block_on_detection: false it redacts when redact: true
   action: config.block_on_detection === false && config.redact === true ? 'redact' : 'block',
+  redaction_text: '***REDACTED***',
+  violations: 'contextforge',
 }), {
   enabled: (value, out, none) => {
     if (!value || typeof value !== 'object') return none();

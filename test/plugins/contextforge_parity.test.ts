@@ -609,4 +609,24 @@ plugins:
     const slack = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'xoxb-2048-4096-AbCdEfGhIjKlMnOpQrStUv' } }, ctx)).result;
     assert.equal(slack.continue_processing, true);
   });
+
+  it("blocks with its reason and where it looked, and redacts with its ***REDACTED*** when told to redact instead", async () => {
+    const manager = await managerFor('secrets-cf', `
+plugins:
+  - name: "SecretsBlock"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["prompt_pre_fetch"]
+    config: { enabled: { aws_access_key_id: true } }
+  - name: "SecretsRedact"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["tool_post_invoke"]
+    config: { enabled: { aws_access_key_id: true }, redact: true, block_on_detection: false }
+`);
+    const blocked = (await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: { key: 'use AKIAZ7QX4MNB2KDRWQ3P' } }, ctx)).result;
+    assert.equal(blocked.continue_processing, false);
+    assert.deepEqual([blocked.violation?.reason, blocked.violation?.description, blocked.violation?.code],
+      ['Secrets detected', 'Potential secrets detected in prompt arguments', 'SECRETS_DETECTED']);
+    const redacted = (await manager.invokeHook('tool_post_invoke', { name: 't', result: { out: 'key AKIAZ7QX4MNB2KDRWQ3P set' } }, ctx)).result;
+    assert.deepEqual(redacted.modified_payload, { name: 't', result: { out: 'key ***REDACTED*** set' } });
+  });
 });
