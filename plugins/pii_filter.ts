@@ -1,6 +1,6 @@
 import { findEmails } from './lib/emails.js';
 import { claim, replaceFindings, type Finding } from './lib/findings.js';
-import { rewriteFields, textHooks } from './lib/hooks.js';
+import { rewriteFields, textHooks, type TextHook } from './lib/hooks.js';
 import { piiDetectors, type PiiDetector } from './lib/pii-detectors.js';
 import { mapStrings } from './lib/strings.js';
 import type { HookResult, Payload, PiiFilterConfig, PiiStrategy, PiiType } from './schemas.js';
@@ -59,6 +59,43 @@ function keepLastFour(text: string, maskChar: string): string {
   return [...text].reverse().map((ch) => (/[A-Za-z0-9]/.test(ch) && keep-- <= 0 ? maskChar : ch)).reverse().join('');
 }
 
+/**
+ * ContextForge's `partial` masking, type by type: SSNs, cards and phones keep their last four (of the characters
+ * for an SSN, of the digits otherwise) behind a fixed pattern, an email its local part's first and last character
+ * (when it has more than two) and its domain, an IBAN its country and last four; anything else its first and last
+ * character.
+ */
+function partial(type: PiiType, text: string): string {
+  const digits = text.replace(/[^0-9]/g, '');
+  switch (type) {
+    case 'ssn':
+      return text.length >= 4 ? `***-**-${text.slice(-4)}` : '***-**-****';
+    case 'credit_card':
+      return digits.length >= 4 ? `****-****-****-${digits.slice(-4)}` : '****-****-****-****';
+    case 'phone':
+      return digits.length >= 4 ? `***-***-${digits.slice(-4)}` : '***-***-****';
+    case 'email': {
+      const at = text.indexOf('@');
+      const local = text.slice(0, at);
+      return local.length > 2 ? `${local[0]}***${local.slice(-1)}${text.slice(at)}` : `***${text.slice(at)}`;
+    }
+    case 'iban':
+      return text.slice(0, 2) + '*'.repeat(Math.max(text.length - 6, 0)) + text.slice(-4);
+    default: {
+      const chars = [...text];
+      return chars.length > 2 ? chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1] : chars.length === 2 ? `${chars[0]}*` : '*';
+    }
+  }
+}
+
+/** ContextForge's violation for each hook it scans (its reason, description and code differ by hook). */
+const CONTEXTFORGE_VIOLATIONS: Partial<Record<TextHook, [reason: string, description: string, code: string]>> = {
+  prompt_pre_fetch: ['PII detected in prompt arguments', 'Sensitive information detected in prompt arguments', 'PII_DETECTED'],
+  prompt_post_fetch: ['PII detected in prompt messages', 'Sensitive information detected in prompt result', 'PII_DETECTED_IN_PROMPT_RESULT'],
+  tool_pre_invoke: ['PII detected in tool arguments', 'Sensitive information detected in tool arguments', 'PII_DETECTED_IN_TOOL_ARGS'],
+  tool_post_invoke: ['PII detected in tool result', 'Sensitive information detected in tool result', 'PII_DETECTED_IN_TOOL_RESULT'],
+};
+
 function mask(type: PiiType, text: string, maskChar: string): string {
   if (type === 'email') {
     const at = text.indexOf('@');
@@ -83,6 +120,8 @@ export default (config: PiiFilterConfig) => {
     switch (strategyOf(type)) {
       case 'redact':
         return config.redaction_text.replaceAll('{type}', label);
+      case 'partial':
+        return partial(type, text);
       case 'hash':
         return `[${label}:${fnv1a(config.hash_salt + text, 0x811c9dc5)}${fnv1a(text + config.hash_salt, 0x050c5d1f)}]`;
       default:
@@ -91,7 +130,7 @@ export default (config: PiiFilterConfig) => {
   };
 
   /** Scans every string of the given payload fields; `role` and `type` keys name message structure, not text. */
-  const scan = (payload: Payload, fields: readonly string[]): HookResult | undefined => {
+  const scan = (payload: Payload, fields: readonly string[], hook: TextHook): HookResult | undefined => {
     const counts: Partial<Record<PiiType, number>> = {};
     let total = 0;
     let blocked = false;
@@ -106,6 +145,11 @@ export default (config: PiiFilterConfig) => {
     const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
     if (total === 0) return undefined;
     const metadata = { pii_found: total, pii_types: counts };
+    const contextforge = config.violations === 'contextforge' ? CONTEXTFORGE_VIOLATIONS[hook] : undefined;
+    if (blocked && contextforge) {
+      const [reason, description, code] = contextforge;
+      return { continue_processing: false, violation: { reason, description, code, details: { detected_types: Object.keys(counts).sort(), count: total } }, metadata };
+    }
     if (blocked) {
       return {
         continue_processing: false,
@@ -121,5 +165,5 @@ export default (config: PiiFilterConfig) => {
     return { modified_payload: modified, metadata };
   };
 
-  return textHooks((fields) => (payload: Payload) => scan(payload, fields));
+  return textHooks((fields, hook) => (payload: Payload) => scan(payload, fields, hook));
 };

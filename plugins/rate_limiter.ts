@@ -10,10 +10,13 @@ import type { HookResult, Payload, PluginContext, RateLimiterConfig } from './sc
 /**
  * The shared store as this plugin uses it: `incr` adds one to `key` and returns the new count; the first increment
  * of a key (or the first after its window ran out) starts a window of `windowMs`, after which the key counts from
- * zero again. It must be atomic across workers.
+ * zero again. It must be atomic across workers. `get` and `set` keep when each window started, for the reset time
+ * a block reports.
  */
 interface CounterStore {
   incr(key: string, windowMs: number): Promise<number> | number;
+  get(key: string): Promise<unknown> | unknown;
+  set(key: string, value: unknown, ttlMs: number): Promise<void> | void;
 }
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -33,22 +36,42 @@ function now(): number {
   }
 }
 
+/** The time, when the clock is granted: without it a block reports no reset time. */
+function clockOrNull(): number | null {
+  try {
+    return Date.now();
+  } catch {
+    return null;
+  }
+}
+
 /** Counters of this plugin instance only; expired windows are swept once the map grows, so it stays bounded. */
 function localStore(): CounterStore {
-  const windows = new Map<string, { count: number; resetAt: number }>();
+  const entries = new Map<string, { value: unknown; expires: number }>();
+  const live = (key: string, t: number) => {
+    const entry = entries.get(key);
+    return entry && entry.expires > t ? entry : undefined;
+  };
+  const put = (key: string, value: unknown, ttlMs: number, t: number) => {
+    if (entries.size >= SWEEP_AT) for (const [k, e] of entries) if (e.expires <= t) entries.delete(k);
+    entries.set(key, { value, expires: t + ttlMs });
+  };
   return {
     incr(key, windowMs) {
       const t = now();
-      if (windows.size >= SWEEP_AT) for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
-      const current = windows.get(key);
-      const next = current && current.resetAt > t ? { ...current, count: current.count + 1 } : { count: 1, resetAt: t + windowMs };
-      windows.set(key, next);
-      return next.count;
+      const current = live(key, t);
+      const count = (current ? Number(current.value) : 0) + 1;
+      if (current) current.value = count;
+      else put(key, count, windowMs, t);
+      return count;
     },
+    get: (key) => live(key, now())?.value ?? null,
+    set: (key, value, ttlMs) => put(key, value, ttlMs, now()),
   };
 }
 
-const isStore = (candidate: Partial<CounterStore> | undefined): candidate is CounterStore => typeof candidate?.incr === 'function';
+const isStore = (candidate: Partial<CounterStore> | undefined): candidate is CounterStore =>
+  typeof candidate?.incr === 'function' && typeof candidate.get === 'function' && typeof candidate.set === 'function';
 
 function userOf(context: PluginContext | undefined): string | null {
   const user = context?.global_context?.user;
@@ -82,30 +105,54 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     return limits;
   };
 
+  /**
+   * When the window of a counted limit ends (ms), from the start its first request kept; a window whose start is
+   * not known (kept by a worker that has not written it yet) is taken to end a whole window from now, the latest.
+   */
+  const windowEnd = async (store: CounterStore, key: string, windowMs: number, t: number): Promise<number> => {
+    const start = Number(await store.get(`${key}:start`));
+    return (Number.isFinite(start) && start > 0 ? start : t) + windowMs;
+  };
+
   const check = async (context: PluginContext | undefined, tool: string | null): Promise<HookResult | undefined> => {
     const store = storeNow();
     const limits = limitsFor(context, tool);
     if (limits.length === 0) return undefined;
+    const t = clockOrNull();
     // Every attempt counts in every dimension, blocked ones included, so a client hammering past its limit stays limited.
     const counting = Promise.all(limits.map(async (limit) => {
       const { limit: max, windowMs } = parseRate(limit.rate);
       const key = `${limit.dimension}:${limit.rate}:${limit.subject}`;
       const count = Number(await store.incr(key, windowMs));
       if (!Number.isFinite(count)) throw new Error(`rate_limiter: the store returned ${count} for ${key}`);
-      return { ...limit, max, count };
+      // the request that opened a window notes when, so a block can say when the window ends
+      if (count === 1 && t !== null) await store.set(`${key}:start`, t, windowMs);
+      return { ...limit, key, windowMs, max, count };
     }));
     // A shared store that cannot answer is decided by fail_mode; the plugin's own counters cannot be unavailable.
     const counted = store === fallback ? await counting : await counting.catch((err: unknown) => String((err as Error)?.message ?? err).slice(0, 200));
     if (typeof counted === 'string') return unavailable(counted);
-    const over = counted.find((c) => c.count > c.max);
-    if (over) {
+    const over = counted.filter((c) => c.count > c.max);
+    if (over.length > 0) {
+      // as ContextForge's: of the limits over, the one that lets the client back in soonest is reported
+      const ends = t === null ? [] : await Promise.all(over.map((c) => windowEnd(store, c.key, c.windowMs, t)));
+      const soonest = ends.length === 0 ? 0 : ends.indexOf(Math.min(...ends));
+      const hit = over[soonest]!;
+      const end = ends[soonest] ?? null;
+      const headers: Record<string, string> = { 'X-RateLimit-Limit': String(hit.max), 'X-RateLimit-Remaining': '0' };
+      if (end !== null && t !== null) {
+        headers['X-RateLimit-Reset'] = String(Math.ceil(end / 1000));
+        headers['Retry-After'] = String(Math.max(1, Math.ceil((end - t) / 1000)));
+      }
       return {
         continue_processing: false,
         violation: {
           reason: 'Rate limit exceeded',
-          description: `${over.dimension} ${over.subject} is over its limit of ${over.rate}`,
+          description: `${hit.dimension} ${hit.subject} is over its limit of ${hit.rate}`,
           code: config.violations === 'contextforge' ? 'RATE_LIMIT' : 'RATE_LIMITED',
-          details: { dimension: over.dimension, subject: over.subject, limit: over.rate, count: over.count },
+          details: { dimension: hit.dimension, subject: hit.subject, limit: hit.rate, count: hit.count },
+          http_status_code: 429,
+          http_headers: headers,
         },
       };
     }

@@ -1,4 +1,4 @@
-import type { HookResult, Payload, ResourceFilterConfig } from './schemas.js';
+import type { HookResult, Payload, PluginContext, ResourceFilterConfig } from './schemas.js';
 
 /**
  * Guards resource fetches: before the fetch the URI must use an allowed scheme, name an allowed host (when a list
@@ -95,6 +95,26 @@ const VIOLATIONS = {
   },
 } as const;
 
+/**
+ * What ContextForge's ResourceFilterPlugin does with a URI it lets through: marks the fetch's metadata as validated
+ * (with the scheme, request, user and size limit), and remembers in its local state, for its post-fetch, that it did.
+ */
+function markValidated(payload: Payload, scheme: string, allowedSize: number, context: PluginContext | undefined): HookResult {
+  const global = context?.global_context;
+  if (context) Object.assign(context.state, { uri_validated: true, original_uri: payload.uri });
+  const metadata = payload.metadata && typeof payload.metadata === 'object' ? payload.metadata : {};
+  return {
+    modified_payload: {
+      ...payload,
+      metadata: {
+        ...metadata, validated: true, protocol: scheme, request_id: global?.request_id ?? null, user: global?.user ?? null,
+        resource_filter_plugin: 'pre_fetch_validated', allowed_size: allowedSize,
+      },
+    },
+    metadata: { validation: 'passed' },
+  };
+}
+
 export default (config: ResourceFilterConfig) => {
   const schemes = new Set(config.allowed_schemes);
   const blockedPaths = config.blocked_paths.map((p) => normalizePath(p) ?? p);
@@ -102,7 +122,7 @@ export default (config: ResourceFilterConfig) => {
   const v = VIOLATIONS[config.violations];
 
   return {
-    resource_pre_fetch(payload: Payload): HookResult | undefined {
+    resource_pre_fetch(payload: Payload, context?: PluginContext): HookResult | undefined {
       const uri = String(payload.uri);
       const parsed = parseUri(uri);
       if (!parsed) return block(v.invalid[0], v.invalid[1], `${uri} is not an absolute URI`, { uri });
@@ -121,10 +141,12 @@ export default (config: ResourceFilterConfig) => {
       if (hit !== undefined) {
         return block('RESOURCE_PATH_BLOCKED', 'Path blocked', `${path} is under the blocked path ${hit}`, { uri, path, blocked_path: hit });
       }
-      return undefined;
+      return config.violations === 'contextforge' ? markValidated(payload, parsed.scheme, config.max_content_bytes, context) : undefined;
     },
 
-    resource_post_fetch(payload: Payload): HookResult | undefined {
+    resource_post_fetch(payload: Payload, context?: PluginContext): HookResult | undefined {
+      // ContextForge's plugin filters only what its own pre-fetch let through (it keeps that in its local state)
+      if (config.violations === 'contextforge' && context?.state.uri_validated !== true) return undefined;
       const { content } = payload;
       const text = textOf(content);
       // ContextForge measures the text it filters; Cordon measures whatever was fetched

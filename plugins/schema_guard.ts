@@ -60,16 +60,22 @@ function validate(schema: JsonSchemaSubset, value: unknown, path: string, errors
 }
 
 export default (config: SchemaGuardConfig) => {
-  const block = (tool: string, field: string, errors: string[]): HookResult => ({
+  const contextforge = config.violations === 'contextforge';
+  const block = (tool: string, field: string, errors: string[]): HookResult => config.block ? {
     continue_processing: false,
-    violation: {
+    violation: contextforge ? {
+      // ContextForge's SchemaGuardPlugin names the field that failed in its code
+      reason: 'Schema validation failed',
+      description: field === 'args' ? 'Arguments do not conform to schema' : 'Result does not conform to schema',
+      code: field === 'args' ? 'SCHEMA_GUARD_ARGS' : 'SCHEMA_GUARD_RESULT',
+      details: { tool, errors },
+    } : {
       reason: 'Schema validation failed',
       description: `${tool}: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
-      // ContextForge's SchemaGuardPlugin names the field that failed in its code
-      code: config.violations === 'contextforge' ? (field === 'args' ? 'SCHEMA_GUARD_ARGS' : 'SCHEMA_GUARD_RESULT') : 'SCHEMA_VIOLATION',
+      code: 'SCHEMA_VIOLATION',
       details: { tool, errors },
     },
-  });
+  } : { metadata: { schema_errors: errors } };
 
   const check = (schemas: Record<string, JsonSchemaSubset>, field: string, requireSchema: boolean) =>
     (payload: Payload): HookResult | undefined => {

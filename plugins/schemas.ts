@@ -43,7 +43,8 @@ const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
 // ---- pii_filter
 export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban', 'nhs_number', 'es_dni', 'aadhaar'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
-const PiiStrategy = z.enum(['mask', 'redact', 'hash', 'block']);
+/** `partial`: ContextForge's partial masking (***-**-6789, ****-****-****-1111, j***e@example.com, ***-***-0132) */
+const PiiStrategy = z.enum(['mask', 'partial', 'redact', 'hash', 'block']);
 export type PiiStrategy = z.infer<typeof PiiStrategy>;
 const on = z.boolean().default(true);
 
@@ -63,6 +64,7 @@ export const PiiFilterSchema = z.strictObject({
   allow: list(regexSource()),
   /** ISO 3166 regions whose national written forms count as phone numbers (absent: US, CA, GB, DE, FR, IN, AU, JP, BR) */
   phone_regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 region like GB')).optional(),
+  violations: Violations,
 });
 export type PiiFilterConfig = z.infer<typeof PiiFilterSchema>;
 
@@ -108,6 +110,7 @@ export const SecretsDetectionSchema = z.strictObject({
   /** `{type}` is replaced by the secret's type: [REDACTED:stripe_key] */
   redaction_text: z.string().default('[REDACTED:{type}]'),
   min_entropy: z.number().min(0).max(8).default(3.5),
+  violations: Violations,
 });
 export type SecretsDetectionConfig = z.infer<typeof SecretsDetectionSchema>;
 
@@ -144,6 +147,10 @@ export const UrlReputationSchema = z.strictObject({
   blocked_domains: list(domain),
   blocked_patterns: list(regexSource('i')),
   allowed_domains: list(domain),
+  /** URLs matching one of these (case-insensitively) always pass, as `allowed_domains` do */
+  allowed_patterns: list(regexSource('i')),
+  /** blocks every URL whose scheme is not https */
+  https_only: z.boolean().default(false),
   violations: Violations,
 });
 export type UrlReputationConfig = z.infer<typeof UrlReputationSchema>;
@@ -210,6 +217,8 @@ export const SchemaGuardSchema = z.strictObject({
   result_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
   block_unknown_tools: z.boolean().default(false),
   max_errors: z.number().int().positive().default(10),
+  /** false: a call that fails its schema goes through, the errors in metadata (`schema_errors`) */
+  block: z.boolean().default(true),
   violations: Violations,
 });
 export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;

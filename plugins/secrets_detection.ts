@@ -63,6 +63,11 @@ function judge(rule: SecretRule, text: string, m: RegExpExecArray, value: string
   return rule.type;
 }
 
+/** Where ContextForge's SecretsDetectionPlugin says it found secrets, for the hooks it has. */
+const CONTEXTFORGE_WHERE: Record<string, string> = {
+  prompt_pre_fetch: 'prompt arguments', tool_post_invoke: 'tool result', resource_post_fetch: 'resource content',
+};
+
 export default (config: SecretsDetectionConfig) => {
   const on = (type: SecretType) => config.detect[type] ?? true;
   // the generic rule also finds passwords, so it runs when either switch is on
@@ -86,7 +91,7 @@ export default (config: SecretsDetectionConfig) => {
     return found;
   };
 
-  return textHooks((fields) => (payload: Payload): HookResult | undefined => {
+  return textHooks((fields, hook) => (payload: Payload): HookResult | undefined => {
     const counts: Partial<Record<SecretType, number>> = {};
     let total = 0;
     const redact = (type: SecretType) => {
@@ -110,11 +115,14 @@ export default (config: SecretsDetectionConfig) => {
     if (total === 0) return undefined;
     const metadata = { secrets_found: total, secret_types: counts };
     if (config.action === 'redact') return { modified_payload: modified, metadata };
+    const contextforge = config.violations === 'contextforge';
     return {
       continue_processing: false,
       violation: {
-        reason: 'Secret detected',
-        description: `Found ${total} secret(s): ${Object.keys(counts).join(', ')}`,
+        reason: contextforge ? 'Secrets detected' : 'Secret detected',
+        description: contextforge && Object.hasOwn(CONTEXTFORGE_WHERE, hook)
+          ? `Potential secrets detected in ${CONTEXTFORGE_WHERE[hook]}`
+          : `Found ${total} secret(s): ${Object.keys(counts).join(', ')}`,
         code: 'SECRETS_DETECTED',
         details: { types: counts },
       },

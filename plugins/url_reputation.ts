@@ -1,9 +1,9 @@
 import type { HookResult, Payload, UrlReputationConfig } from './schemas.js';
 
 /**
- * Blocks a request that carries a URL on a blocked domain (subdomains included) or matching a blocked pattern.
- * URLs are found as `scheme://...` anywhere in the text fields of the payload; hosts on `allowed_domains` always
- * pass. Parses URLs itself (a sandbox compartment has no URL global) and is otherwise self-contained.
+ * Blocks a request that carries a URL on a blocked domain (subdomains included), matching a blocked pattern or,
+ * with `https_only`, not https. URLs are found as `scheme://...` anywhere in the text fields of the payload; hosts
+ * on `allowed_domains` and URLs matching `allowed_patterns` always pass. Parses URLs itself (a sandbox compartment has no URL global) and is otherwise self-contained.
  */
 
 const URL_IN_TEXT = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>`]+/g;
@@ -24,6 +24,9 @@ function hostOf(url: string): string {
 
 const onDomain = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
 
+/** ContextForge's URLReputationPlugin says which check matched in its reason (keyed by the rule's first word). */
+const CONTEXTFORGE_REASONS: Record<string, string> = { domain: 'Blocked domain', pattern: 'Blocked pattern', scheme: 'Blocked non secure http url' };
+
 interface Verdict {
   url: string;
   location: string;
@@ -32,10 +35,14 @@ interface Verdict {
 
 export default (config: UrlReputationConfig) => {
   const patterns = config.blocked_patterns.map((source) => ({ source, re: new RegExp(source, 'i') }));
+  const allowedPatterns = config.allowed_patterns.map((source) => new RegExp(source, 'i'));
 
+  /** In ContextForge's order: allowed domains, allowed patterns, then https only, blocked domains, blocked patterns. */
   const judge = (url: string): string | null => {
     const host = hostOf(url);
     if (config.allowed_domains.some((d) => onDomain(host, d))) return null;
+    if (allowedPatterns.some((re) => re.test(url))) return null;
+    if (config.https_only && !/^https:/i.test(url)) return 'scheme (not https)';
     const domain = config.blocked_domains.find((d) => onDomain(host, d));
     if (domain) return `domain ${domain}`;
     const pattern = patterns.find((p) => p.re.test(url));
@@ -68,7 +75,7 @@ export default (config: UrlReputationConfig) => {
       continue_processing: false,
       violation: {
         // ContextForge's URLReputationPlugin says which list matched in its reason
-        reason: config.violations === 'contextforge' ? (verdict.rule.startsWith('domain ') ? 'Blocked domain' : 'Blocked pattern') : 'Blocked URL',
+        reason: config.violations === 'contextforge' ? CONTEXTFORGE_REASONS[verdict.rule.slice(0, verdict.rule.indexOf(' '))]! : 'Blocked URL',
         description: `${verdict.url} matches blocked ${verdict.rule} (found in ${verdict.location})`,
         code: config.violations === 'contextforge' ? 'URL_REPUTATION_BLOCK' : 'URL_BLOCKED',
         details: { ...verdict },

@@ -19,7 +19,6 @@ const noEffect: Handler = () => {};
 const onlyIf = (accepted: (value: unknown) => boolean): Handler => (value, _out, none) => {
   if (!accepted(value)) none();
 };
-const empty = (value: unknown) => value === null || (Array.isArray(value) && value.length === 0);
 const setIn = (key: string, sub: string): Handler => (value, out) => {
   out[key] = { ...(out[key] as Out | undefined), [sub]: value };
 };
@@ -112,14 +111,33 @@ const outputLengthGuard = translator('output_length_guard', () => ({ violations:
   min_chars: onlyIf((v) => v === 0 || v === null),
 });
 
+/**
+ * A schema as ContextForge's SchemaGuardPlugin reads it: `type`, and `required` and `properties` of an object,
+ * `items` of an array; it ignores every other keyword, so they are left out here rather than enforced.
+ */
+function contextForgeSchema(schema: unknown): unknown {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const { type, required, properties, items } = schema as Out;
+  const out: Out = {};
+  if (type !== undefined) out.type = type;
+  if (type === 'object' && required !== undefined) out.required = required;
+  if (type === 'object' && properties && typeof properties === 'object') {
+    out.properties = Object.fromEntries(Object.entries(properties).map(([k, sub]) => [k, contextForgeSchema(sub)]));
+  }
+  if (type === 'array' && items !== undefined) out.items = contextForgeSchema(items);
+  return out;
+}
+const schemasByTool = (value: unknown) =>
+  value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([tool, schema]) => [tool, contextForgeSchema(schema)])) : value ?? {};
+
 const schemaGuard = translator('schema_guard', () => ({ violations: 'contextforge' }), {
   arg_schemas: (value, out) => {
-    out.arg_schemas = value ?? {};
+    out.arg_schemas = schemasByTool(value);
   },
   result_schemas: (value, out) => {
-    out.result_schemas = value ?? {};
+    out.result_schemas = schemasByTool(value);
   },
-  block_on_violation: onlyIf((v) => v === true),
+  block_on_violation: same('block'),
 });
 
 const headerInjector = translator('header_injector', () => ({}), {
@@ -134,17 +152,31 @@ const htmlSanitizer = translator('html_sanitizer', () => ({}), {
   strip_event_handlers: same('strip_event_handlers'),
 });
 
-const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'mask', hash: 'hash' };
+/** ContextForge's masking strategies as Cordon's: `remove` is a redaction with nothing in its place. */
+const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'partial', hash: 'hash', remove: 'redact' };
+const removes = (config: Out) => config.default_mask_strategy === 'remove';
 const piiFilter = translator(
   'pii_filter',
-  // ContextForge redacts with "[REDACTED]" unless told otherwise, and has no IBAN detector
-  () => ({ strategy: 'redact', redaction_text: '[REDACTED]', detect: { iban: false } }),
+  // ContextForge redacts with "[REDACTED]" unless told otherwise
+  (config) => ({ strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', violations: 'contextforge' }),
   {
     detect_ssn: setIn('detect', 'ssn'),
     detect_credit_card: setIn('detect', 'credit_card'),
     detect_email: setIn('detect', 'email'),
     detect_phone: setIn('detect', 'phone'),
     detect_ip_address: setIn('detect', 'ip_address'),
+    // Cordon's bank-account detector is its IBAN one (checked by mod 97); ContextForge's also reads "Account 12345678"
+    detect_bank_account: setIn('detect', 'iban'),
+    // detectors Cordon lacks: accepted only switched off
+    detect_bsn: onlyIf((v) => v === false),
+    detect_date_of_birth: onlyIf((v) => v === false),
+    detect_passport: onlyIf((v) => v === false),
+    detect_driver_license: onlyIf((v) => v === false),
+    detect_medical_record: onlyIf((v) => v === false),
+    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes) bound the scan here
+    max_text_bytes: noEffect,
+    max_nested_depth: noEffect,
+    max_collection_items: noEffect,
     detect_aws_keys: (v, _out, none) => v === false || none(`detect_aws_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
     detect_api_keys: (v, _out, none) => v === false || none(`detect_api_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
     default_mask_strategy: (value, out, none) => {
@@ -152,7 +184,9 @@ const piiFilter = translator(
         if (out.strategy !== 'block') out.strategy = PII_MASKS[value];
       } else none();
     },
-    redaction_text: same('redaction_text'),
+    redaction_text: (value, out, _none, config) => {
+      if (!removes(config)) out.redaction_text = value;
+    },
     block_on_detection: (value, out) => {
       if (value === true) out.strategy = 'block';
     },
@@ -171,6 +205,8 @@ const SECRET_TYPES: Record<string, string> = {
 const secretsDetection = translator('secrets_detection', (config) => ({
   // ContextForge blocks unless told not to; with block_on_detection: false it redacts when redact: true
   action: config.block_on_detection === false && config.redact === true ? 'redact' : 'block',
+  redaction_text: '***REDACTED***',
+  violations: 'contextforge',
 }), {
   enabled: (value, out, none) => {
     if (!value || typeof value !== 'object') return none();
@@ -212,17 +248,25 @@ const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforg
   redis_url: noEffect,
   redis_key_prefix: noEffect,
   redis_fallback: noEffect,
-}, { capabilities: { store: true } });
+  // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
+}, { capabilities: { store: true, clock: true } });
 
-const urlReputation = translator('url_reputation', () => ({ violations: 'contextforge' }), {
-  blocked_domains: same('blocked_domains'),
-  blocked_patterns: (value, out) => {
-    out.blocked_patterns = patterns(value);
+// ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true)
+const urlReputation = translator('url_reputation', () => ({ https_only: true, violations: 'contextforge' }), {
+  blocked_domains: (value, out) => {
+    out.blocked_domains = value ?? [];
   },
-  whitelist_domains: same('allowed_domains'),
-  allowed_patterns: onlyIf(empty),
+  blocked_patterns: (value, out) => {
+    out.blocked_patterns = patterns(value ?? []);
+  },
+  whitelist_domains: (value, out) => {
+    out.allowed_domains = value ?? [];
+  },
+  allowed_patterns: (value, out) => {
+    out.allowed_patterns = patterns(value ?? []);
+  },
   use_heuristic_check: onlyIf((v) => v === false),
-  block_non_secure_http: onlyIf((v) => v === false),
+  block_non_secure_http: same('https_only'),
   // read only by the heuristic check, which is refused above when on
   entropy_threshold: noEffect,
 });

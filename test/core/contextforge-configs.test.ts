@@ -79,8 +79,9 @@ plugin_settings: { plugin_timeout: 5 }
     const byName = Object.fromEntries(config.plugins.map((p) => [p.name, p]));
     assert.equal(byName.Pii!.kind, 'pii_filter');
     const pii = byName.Pii!.config;
-    assert.deepEqual([pii.strategy, pii.redaction_text, pii.allow], ['mask', '[PII_GONE]', ['demo@example\\.org']]);
-    assert.deepEqual((pii.detect as Record<string, boolean>), { email: true, phone: false, ssn: true, credit_card: true, ip_address: false, iban: false });
+    assert.deepEqual([pii.strategy, pii.redaction_text, pii.allow, pii.violations], ['partial', '[PII_GONE]', ['demo@example\\.org'], 'contextforge']);
+    // bank accounts are on by default in ContextForge; Cordon's detector for them is its IBAN one
+    assert.deepEqual((pii.detect as Record<string, boolean>), { email: true, phone: false, ssn: true, credit_card: true, ip_address: false, iban: true });
     assert.deepEqual(byName.Words!.config.rules, [{ search: '(?<w>heck)', replace: '<$<w>>', flags: '' }]);
     assert.equal(byName.Deny!.kind, 'deny_filter');
     assert.equal(byName.Deny!.mode, 'disabled');

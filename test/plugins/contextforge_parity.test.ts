@@ -206,12 +206,34 @@ plugins:
 `);
   });
   const pre = (uri: string) => manager.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx);
-  const post = (text: string) => manager.invokeHook('resource_post_fetch', { uri: 'test://conf', content: { type: 'resource', uri: 'test://conf', text } }, ctx);
+  /** a fetch as the gateway runs it: pre-fetch first, its local contexts handed to the post-fetch */
+  const post = async (text: string, uri = 'test://conf') => {
+    const checked = await pre(uri);
+    assert.equal(checked.result.continue_processing, true);
+    return manager.invokeHook('resource_post_fetch', { uri, content: { type: 'resource', uri, text } }, ctx, { localContexts: checked.contexts ?? undefined });
+  };
 
-  it('lets an allowed protocol through', async () => {
-    const { result } = await pre('https://fine.example/data');
+  it('lets an allowed protocol through, marking the fetch validated in its metadata', async () => {
+    const { result } = await manager.invokeHook('resource_pre_fetch', { uri: 'https://fine.example/data', metadata: { trace: 'k1' } }, ctx);
     assert.equal(result.continue_processing, true);
     assert.equal(result.violation ?? null, null);
+    assert.deepEqual(result.modified_payload, {
+      uri: 'https://fine.example/data',
+      metadata: {
+        trace: 'k1', validated: true, protocol: 'https', request_id: 'cf-parity-1', user: 'tester',
+        resource_filter_plugin: 'pre_fetch_validated', allowed_size: 512,
+      },
+    });
+    assert.equal(result.metadata?.validation, 'passed');
+  });
+
+  it('leaves fetched content alone when its own pre-fetch did not validate the URI', async () => {
+    const { result } = await manager.invokeHook('resource_post_fetch',
+      { uri: 'test://conf', content: { type: 'resource', uri: 'test://conf', text: 'passwd: hunter22' } }, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.modified_payload ?? null, null);
+    const large = await manager.invokeHook('resource_post_fetch', { uri: 'test://big', content: { type: 'resource', uri: 'test://big', text: 'y'.repeat(600) } }, ctx);
+    assert.equal(large.result.continue_processing, true);
   });
 
   it('blocks a protocol not allowed: PROTOCOL_BLOCKED, "Protocol not allowed"', async () => {
@@ -271,6 +293,34 @@ plugins:
     assert.equal((await manager.invokeHook('tool_post_invoke', { name: 'add', result: { sum: 9 } }, ctx)).result.violation ?? null, null);
     const badResult = (await manager.invokeHook('tool_post_invoke', { name: 'add', result: {} }, ctx)).result;
     assert.deepEqual([badResult.violation?.reason, badResult.violation?.code], ['Schema validation failed', 'SCHEMA_GUARD_RESULT']);
+    assert.deepEqual([bad.violation?.description, badResult.violation?.description], ['Arguments do not conform to schema', 'Result does not conform to schema']);
+  });
+
+  it('with block_on_violation: false lets the call through and reports the errors; reads only the keywords ContextForge reads', async () => {
+    const manager = await managerFor('schema-report', `
+plugins:
+  - name: "sgReport"
+    kind: "plugins.schema_guard.schema_guard.SchemaGuardPlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      arg_schemas:
+        send:
+          type: object
+          required: [to]
+          additionalProperties: false
+          properties:
+            to: { type: string, format: email, minLength: 5 }
+            tags: { type: array, items: { type: string, enum: [a, b] } }
+      block_on_violation: false
+`);
+    const missing = (await manager.invokeHook('tool_pre_invoke', { name: 'send', args: { tags: ['a', 7] } }, ctx)).result;
+    assert.equal(missing.continue_processing, true);
+    assert.equal(missing.violation ?? null, null);
+    assert.equal((missing.metadata.schema_errors as string[]).length, 2);
+    // format, minLength, enum and additionalProperties are not ContextForge's: they hold nothing back
+    const loose = (await manager.invokeHook('tool_pre_invoke', { name: 'send', args: { to: 'x', tags: ['z'], extra: 1 } }, ctx)).result;
+    assert.equal(loose.continue_processing, true);
+    assert.equal(loose.metadata.schema_errors, undefined);
   });
 });
 
@@ -295,10 +345,17 @@ plugins:
     assert.equal((await call()).result.continue_processing, true);
     const third = (await call()).result;
     assert.equal(third.continue_processing, false);
-    assert.equal(third.violation?.code, 'RATE_LIMIT');
+    assert.deepEqual([third.violation?.reason, third.violation?.code, third.violation?.http_status_code], ['Rate limit exceeded', 'RATE_LIMIT', 429]);
+    const headers = third.violation?.http_headers as Record<string, string>;
+    assert.deepEqual([headers['X-RateLimit-Limit'], headers['X-RateLimit-Remaining']], ['2', '0']);
+    assert.ok(Number(headers['X-RateLimit-Reset']) > Date.now() / 1000 - 1, headers['X-RateLimit-Reset']);
+    assert.ok(Number(headers['Retry-After']) >= 1 && Number(headers['Retry-After']) <= 60, headers['Retry-After']);
     const tool = () => manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: {} }, { request_id: 'r', user: 'rate-cf-parity-other' });
     assert.equal((await tool()).result.continue_processing, true);
-    assert.equal((await tool()).result.continue_processing, false);
+    const toolBlocked = (await tool()).result;
+    assert.equal(toolBlocked.continue_processing, false);
+    assert.equal(toolBlocked.violation?.http_status_code, 429);
+    assert.equal((toolBlocked.violation?.http_headers as Record<string, string>)['X-RateLimit-Limit'], '1');
   });
 });
 
@@ -342,6 +399,27 @@ plugins:
   it('lets a whitelisted domain and its subdomains through, and clean URLs', async () => {
     assert.equal((await fetch('https://api.docs.partner.example/signin')).continue_processing, true);
     assert.equal((await fetch('https://fine.example/page')).continue_processing, true);
+  });
+
+  it('blocks plain http unless block_non_secure_http is false, and lets allowed_patterns through first', async () => {
+    const strict = await managerFor('urls-https', `
+plugins:
+  - name: "UrlsHttps"
+    kind: "cpex_url_reputation.URLReputationPlugin"
+    hooks: ["resource_pre_fetch"]
+    config:
+      allowed_patterns: ['^https://mirror\\.partner\\.example/']
+      blocked_domains: ["partner.example"]
+      blocked_patterns: ["signin"]
+`);
+    const fetchOn = async (uri: string) => (await strict.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx)).result;
+    const plain = await fetchOn('http://plain.example/page');
+    assert.equal(plain.continue_processing, false);
+    assert.deepEqual([plain.violation?.reason, plain.violation?.code], ['Blocked non secure http url', 'URL_REPUTATION_BLOCK']);
+    assert.equal((await fetchOn('https://plain.example/page')).continue_processing, true);
+    // an allowed pattern wins over the blocked domain and the blocked pattern it also matches
+    assert.equal((await fetchOn('https://mirror.partner.example/signin')).continue_processing, true);
+    assert.equal((await fetchOn('https://www.partner.example/')).violation?.reason, 'Blocked domain');
   });
 
   it('refuses the heuristic keys it cannot honour, naming plugin and key', async () => {
@@ -435,7 +513,82 @@ plugins:
     assert.deepEqual(result.modified_payload, { name: 'mail', args: { to: '[PII_GONE]', cc: 'helpdesk@corp.example' } });
     const blocked = (await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: { who: 'dana.k@mail.example' } }, ctx)).result;
     assert.equal(blocked.continue_processing, false);
-    assert.equal(blocked.violation?.code, 'PII_DETECTED');
+    assert.deepEqual([blocked.violation?.reason, blocked.violation?.code], ['PII detected in prompt arguments', 'PII_DETECTED']);
+  });
+
+  it("masks with ContextForge's partial format, type by type", async () => {
+    const manager = await managerFor('pii-partial', `
+plugins:
+  - name: "PIIPartial"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_post_invoke"]
+    mode: "enforce"
+    config:
+      detect_ssn: true
+      detect_credit_card: true
+      detect_email: true
+      detect_phone: true
+      detect_ip_address: true
+      detect_bsn: false
+      detect_date_of_birth: false
+      detect_passport: false
+      detect_driver_license: false
+      detect_medical_record: false
+      default_mask_strategy: "partial"
+      redaction_text: "[PII_REDACTED]"
+      block_on_detection: false
+      log_detections: true
+      include_detection_details: true
+`);
+    const { result } = await manager.invokeHook('tool_post_invoke', {
+      name: 'crm',
+      result: {
+        owner: 'maria.lopez@mail.example', short: 'bo@x.example', ssn: 'SSN 512-44-7391 on file',
+        card: '5500 0000 0000 0004', phone: 'call (415) 555-0132', host: '10.20.30.40',
+      },
+    }, ctx);
+    assert.deepEqual(result.modified_payload, {
+      name: 'crm',
+      result: {
+        owner: 'm***z@mail.example', short: '***@x.example', ssn: 'SSN ***-**-7391 on file',
+        card: '****-****-****-0004', phone: 'call ***-***-0132', host: '1*********0',
+      },
+    });
+  });
+
+  it("remove leaves nothing in place of what it finds, whatever redaction_text says", async () => {
+    const manager = await managerFor('pii-remove', `
+plugins:
+  - name: "PIIRemove"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config: { default_mask_strategy: "remove", redaction_text: "[GONE]" }
+`);
+    const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'mail', args: { to: 'write to dana.k@mail.example today' } }, ctx);
+    assert.deepEqual(result.modified_payload, { name: 'mail', args: { to: 'write to  today' } });
+  });
+
+  it('blocks with the reason and code ContextForge gives for each hook, counting the types found', async () => {
+    const manager = await managerFor('pii-block-hooks', `
+plugins:
+  - name: "PIIStrict"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["prompt_pre_fetch", "prompt_post_fetch", "tool_pre_invoke", "tool_post_invoke"]
+    config: { block_on_detection: true }
+`);
+    const who = 'reach ann.b@mail.example or 512-44-7391';
+    const cases: Array<[string, Record<string, unknown>, string, string]> = [
+      ['prompt_pre_fetch', { prompt_id: 'p', args: { who } }, 'PII detected in prompt arguments', 'PII_DETECTED'],
+      ['prompt_post_fetch', { prompt_id: 'p', result: { messages: [message(who)] } }, 'PII detected in prompt messages', 'PII_DETECTED_IN_PROMPT_RESULT'],
+      ['tool_pre_invoke', { name: 't', args: { who } }, 'PII detected in tool arguments', 'PII_DETECTED_IN_TOOL_ARGS'],
+      ['tool_post_invoke', { name: 't', result: { who } }, 'PII detected in tool result', 'PII_DETECTED_IN_TOOL_RESULT'],
+    ];
+    for (const [hook, payload, reason, code] of cases) {
+      const { result } = await manager.invokeHook(hook as 'tool_pre_invoke', payload as { name: string; args: Record<string, unknown> }, ctx);
+      assert.equal(result.continue_processing, false, hook);
+      assert.deepEqual([result.violation?.reason, result.violation?.code], [reason, code], hook);
+      assert.deepEqual(result.violation?.details, { detected_types: ['email', 'ssn'], count: 2 }, hook);
+    }
   });
 
   it('blocks a secret of an enabled type, and lets a disabled type through', async () => {
@@ -455,5 +608,25 @@ plugins:
     assert.equal(aws.continue_processing, false);
     const slack = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { key: 'xoxb-2048-4096-AbCdEfGhIjKlMnOpQrStUv' } }, ctx)).result;
     assert.equal(slack.continue_processing, true);
+  });
+
+  it("blocks with its reason and where it looked, and redacts with its ***REDACTED*** when told to redact instead", async () => {
+    const manager = await managerFor('secrets-cf', `
+plugins:
+  - name: "SecretsBlock"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["prompt_pre_fetch"]
+    config: { enabled: { aws_access_key_id: true } }
+  - name: "SecretsRedact"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["tool_post_invoke"]
+    config: { enabled: { aws_access_key_id: true }, redact: true, block_on_detection: false }
+`);
+    const blocked = (await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: { key: 'use AKIAZ7QX4MNB2KDRWQ3P' } }, ctx)).result;
+    assert.equal(blocked.continue_processing, false);
+    assert.deepEqual([blocked.violation?.reason, blocked.violation?.description, blocked.violation?.code],
+      ['Secrets detected', 'Potential secrets detected in prompt arguments', 'SECRETS_DETECTED']);
+    const redacted = (await manager.invokeHook('tool_post_invoke', { name: 't', result: { out: 'key AKIAZ7QX4MNB2KDRWQ3P set' } }, ctx)).result;
+    assert.deepEqual(redacted.modified_payload, { name: 't', result: { out: 'key ***REDACTED*** set' } });
   });
 });

@@ -141,6 +141,7 @@ describe('pii_filter', () => {
       mask_char: '*',
       hash_salt: '',
       allow: [],
+      violations: 'cordon',
     });
   });
 

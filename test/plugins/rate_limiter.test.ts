@@ -16,17 +16,25 @@ const codes = (results: Array<HookResult | undefined>) => results.map((r) => r?.
 describe('rate_limiter', () => {
   it('lets a user through up to the limit, then blocks with the dimension named', async () => {
     const plugin = build({ by_user: '3/m' });
+    const opened = Date.now();
     const results = [await call(plugin), await call(plugin), await call(plugin), await call(plugin)];
     assert.deepEqual(results.slice(0, 3).map((r) => r?.metadata), [{ rate_limit_remaining: 2 }, { rate_limit_remaining: 1 }, { rate_limit_remaining: 0 }]);
-    assert.deepEqual(results[3], {
+    const { http_headers: headers, ...violation } = results[3]!.violation!;
+    assert.deepEqual({ ...results[3], violation }, {
       continue_processing: false,
       violation: {
         reason: 'Rate limit exceeded',
         description: 'user alice@example.com is over its limit of 3/m',
         code: 'RATE_LIMITED',
         details: { dimension: 'user', subject: 'alice@example.com', limit: '3/m', count: 4 },
+        http_status_code: 429,
       },
     });
+    // the window opened by the first call ends a minute after it: the client is told when (seconds, as HTTP says)
+    const { 'X-RateLimit-Reset': reset, 'Retry-After': retry, ...counts } = headers as Record<string, string>;
+    assert.deepEqual(counts, { 'X-RateLimit-Limit': '3', 'X-RateLimit-Remaining': '0' });
+    assert.ok(Number(reset) >= Math.floor((opened + 60_000) / 1000) && Number(reset) <= Math.ceil((Date.now() + 60_000) / 1000), reset);
+    assert.ok(Number(retry) >= 1 && Number(retry) <= 60, retry);
     assert.deepEqual(await call(plugin, 'search', context({ user: { email: 'bob@example.com' } })), { metadata: { rate_limit_remaining: 2 } });
   });
 
@@ -77,7 +85,8 @@ describe('rate_limiter', () => {
   });
 
   it('decides by fail_mode when the shared store cannot answer: open lets through and says so, closed blocks (503)', async () => {
-    const down = { incr: () => Promise.reject(new Error('store: Redis at redis://127.0.0.1:6379 did not answer')) };
+    const fail = () => Promise.reject(new Error('store: Redis at redis://127.0.0.1:6379 did not answer'));
+    const down = { incr: fail, get: fail, set: fail };
     assert.deepEqual(await call(build({ by_user: '5/m' }, { store: down })), {
       metadata: { rate_limit_unavailable: true, rate_limit_error: 'store: Redis at redis://127.0.0.1:6379 did not answer' },
     }, 'fail_mode is open by default');
@@ -89,7 +98,7 @@ describe('rate_limiter', () => {
       http_status_code: 503, http_headers: { 'Retry-After': '1' },
     });
     // a store answering something that is not a count is the same fault
-    assert.equal((await call(build({ by_user: '5/m', fail_mode: 'closed' }, { store: { incr: async () => 'many' as never } })))?.violation?.code, 'BACKEND_UNAVAILABLE');
+    assert.equal((await call(build({ by_user: '5/m', fail_mode: 'closed' }, { store: { ...down, incr: async () => 'many' as never } })))?.violation?.code, 'BACKEND_UNAVAILABLE');
     assertIssueAt(configErrors('rate_limiter', { by_user: '5/m', fail_mode: 'shut' }), 'fail_mode');
   });
 
