@@ -115,14 +115,32 @@ export const SecretsDetectionSchema = z.strictObject({
 export type SecretsDetectionConfig = z.infer<typeof SecretsDetectionSchema>;
 
 // ---- output_length_guard
+const nonNegative = z.number().int().nonnegative();
 export const OutputLengthGuardSchema = z
   .strictObject({
-    max_chars: z.number().int().positive().default(10_000),
+    /** what the limits count: `character`s of each string, or `token`s estimated as characters / chars_per_token */
+    limit_mode: z.enum(['character', 'token']).default('character'),
+    /** null: no maximum in characters */
+    max_chars: z.number().int().positive().nullable().default(10_000),
+    /** 0: no minimum */
+    min_chars: nonNegative.default(0),
+    max_tokens: z.number().int().positive().nullable().default(null),
+    min_tokens: nonNegative.default(0),
+    chars_per_token: z.number().int().min(1).max(10).default(4),
     strategy: z.enum(['truncate', 'block']).default('truncate'),
     ellipsis: z.string().default('…'),
+    /** truncate at the last space or punctuation in the final fifth of the kept text rather than mid-word */
+    word_boundary: z.boolean().default(false),
+    /** strings that read as a finite number (up to 50 characters: "12345", "1.5e-9") are never limited */
+    skip_numeric: z.boolean().default(false),
     violations: Violations,
   })
-  .refine((c) => c.ellipsis.length < c.max_chars, { path: ['ellipsis'], message: 'must be shorter than max_chars' });
+  .refine((c) => c.limit_mode !== 'character' || c.max_chars === null || c.ellipsis.length < c.max_chars, {
+    path: ['ellipsis'],
+    message: 'must be shorter than max_chars',
+  })
+  .refine((c) => c.max_chars === null || c.min_chars <= c.max_chars, { path: ['min_chars'], message: 'must not exceed max_chars' })
+  .refine((c) => c.max_tokens === null || c.min_tokens <= c.max_tokens, { path: ['min_tokens'], message: 'must not exceed max_tokens' });
 export type OutputLengthGuardConfig = z.infer<typeof OutputLengthGuardSchema>;
 
 // ---- resource_filter

@@ -104,12 +104,45 @@ const resourceFilter = translator(
   },
 );
 
-const outputLengthGuard = translator('output_length_guard', () => ({ violations: 'contextforge' }), {
-  max_chars: same('max_chars'),
-  strategy: same('strategy'),
-  ellipsis: same('ellipsis'),
-  min_chars: onlyIf((v) => v === 0 || v === null),
-});
+/** ContextForge reads 0 and null alike as "no limit"; Cordon's plugin takes null. */
+const limit = (key: string): Handler => (value, out) => {
+  out[key] = value === 0 || value === null ? null : value;
+};
+/** ContextForge accepts "Token", " block " and the like: lower case, trimmed. */
+const word = (key: string): Handler => (value, out) => {
+  out[key] = typeof value === 'string' ? value.trim().toLowerCase() : value;
+};
+/**
+ * The ellipsis, or none when ContextForge would not append it: it takes a null ellipsis as empty, and in character
+ * mode cuts at max_chars without one when the ellipsis does not fit.
+ */
+function lengthGuardEllipsis(config: Out): unknown {
+  const ellipsis = config.ellipsis === null ? '' : config.ellipsis ?? '\u2026';
+  const characters = typeof config.limit_mode !== 'string' || config.limit_mode.trim().toLowerCase() === 'character';
+  const max = config.max_chars;
+  return typeof ellipsis === 'string' && characters && typeof max === 'number' && max > 0 && ellipsis.length >= max ? '' : ellipsis;
+}
+
+const outputLengthGuard = translator(
+  'output_length_guard',
+  // ContextForge's defaults: no maximum, and numbers written as strings never limited
+  (config) => ({ max_chars: null, skip_numeric: true, ellipsis: lengthGuardEllipsis(config), violations: 'contextforge' }),
+  {
+    limit_mode: word('limit_mode'),
+    max_chars: limit('max_chars'),
+    min_chars: same('min_chars'),
+    max_tokens: limit('max_tokens'),
+    min_tokens: same('min_tokens'),
+    chars_per_token: same('chars_per_token'),
+    strategy: word('strategy'),
+    ellipsis: noEffect, // read by lengthGuardEllipsis
+    word_boundary: same('word_boundary'),
+    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes, depth) bound the walk here
+    max_text_length: noEffect,
+    max_structure_size: noEffect,
+    max_recursion_depth: noEffect,
+  },
+);
 
 /**
  * A schema as ContextForge's SchemaGuardPlugin reads it: `type`, and `required` and `properties` of an object,

@@ -62,14 +62,14 @@ plugins:
   - { name: A, kind: pkg.mod.APlugin, hooks: [tool_pre_invoke] }
   - { name: B, kind: deny_filter, hooks: [tool_pre_invoke], mode: loud, config: { words: [x] } }
   - { name: C, kind: external, grpc: { target: "h:1" } }
-  - { name: D, kind: plugins.output_length_guard.output_length_guard.OutputLengthGuardPlugin, hooks: [tool_post_invoke], config: { max_tokens: 10 } }
+  - { name: D, kind: plugins.pii_filter.pii_filter.PIIFilterPlugin, hooks: [tool_post_invoke], config: { detect_passport: true } }
 plugin_settings: { plugin_timeout: 5 }
 `, 'all-at-once.yaml');
     assert.deepEqual(issues.map((i) => i.plugin), ['A', 'B', 'C', 'D']);
     assert.match(issues[0]!.line, /^plugins\[0\]\.kind: plugin "A": pkg\.mod\.APlugin is a ContextForge Python plugin/);
     assert.match(issues[1]!.line, /^plugins\[1\]\.mode: /);
     assert.match(issues[2]!.line, /^plugins\[2\]\.grpc: plugin "C": the grpc transport is not supported; .*use mcp:/);
-    assert.match(issues[3]!.line, /^plugins\[3\]\.config\.max_tokens: plugin "D": max_tokens has no equivalent in Cordon's output_length_guard/);
+    assert.match(issues[3]!.line, /^plugins\[3\]\.config\.detect_passport: plugin "D": detect_passport: true has no equivalent in Cordon's pii_filter/);
   });
 
   it('a bundled equivalent runs under its Cordon kind, with the translated config and the capabilities it needs', async () => {

@@ -47,10 +47,27 @@ describe('output_length_guard', () => {
     assert.equal(build({ max_chars: 5 }).tool_post_invoke({ name: 't', result: { a: 'abcde', n: 123456789 } }), undefined);
   });
 
+  it('counts estimated tokens in token mode, and blocks a string under the minimum', () => {
+    const tokens = build({ limit_mode: 'token', max_tokens: 10, chars_per_token: 2, ellipsis: '…', word_boundary: true });
+    assert.deepEqual(tokens.tool_post_invoke({ name: 't', result: 'alpha beta gamma delta epsilon' })?.modified_payload,
+      { name: 't', result: 'alpha beta gamma …' });
+    const short = build({ min_chars: 4, strategy: 'block' }).tool_post_invoke({ name: 't', result: ['ok', 'fine'] });
+    assert.deepEqual(short?.violation, {
+      reason: 'Output too short', description: 'result holds 1 string(s) shorter than 4 characters', code: 'OUTPUT_TOO_SHORT',
+      details: { strings_under_min: 1, min_chars: 4 },
+    });
+    // a number written as a string is limited unless skip_numeric
+    assert.equal(build({ max_chars: 3, ellipsis: '' }).tool_post_invoke({ name: 't', result: '12345' })?.modified_payload?.result, '123');
+    assert.equal(build({ max_chars: 3, ellipsis: '', skip_numeric: true }).tool_post_invoke({ name: 't', result: '12345' }), undefined);
+  });
+
   it('rejects a bad config naming the field', () => {
     assertIssueAt(configErrors('output_length_guard', { max_chars: 0 }), 'max_chars');
     assertIssueAt(configErrors('output_length_guard', { max_chars: 2.5 }), 'max_chars');
     assertIssueAt(configErrors('output_length_guard', { strategy: 'summarize' }), 'strategy');
     assertIssueAt(configErrors('output_length_guard', { max_chars: 3, ellipsis: '...' }), 'ellipsis', /shorter than max_chars/);
+    assertIssueAt(configErrors('output_length_guard', { max_chars: 10, min_chars: 11 }), 'min_chars', /must not exceed max_chars/);
+    assertIssueAt(configErrors('output_length_guard', { limit_mode: 'token', max_tokens: 2, min_tokens: 3 }), 'min_tokens');
+    assertIssueAt(configErrors('output_length_guard', { chars_per_token: 11 }), 'chars_per_token');
   });
 });
