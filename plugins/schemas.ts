@@ -95,7 +95,13 @@ export type RegexFilterConfig = z.infer<typeof RegexFilterSchema>;
 
 // ---- secrets_detection
 export const SecretsDetectionSchema = z.strictObject({
-  action: z.enum(['redact', 'block']).default('block'),
+  /** `report`: the call goes through unchanged, the findings' types in metadata */
+  action: z.enum(['redact', 'block', 'report']).default('block'),
+  /** with `action: block`, a call with fewer findings is not blocked but gets `below_min_findings` */
+  min_findings_to_block: z.number().int().positive().default(1),
+  below_min_findings: z.enum(['redact', 'report']).default('report'),
+  /** names reports give types instead of Cordon's (`aws_access_key` -> ContextForge's `aws_access_key_id`) */
+  type_names: z.record(z.string(), z.string().min(1)).default(() => ({})),
   detect: z
     .strictObject({
       aws_access_key: on, aws_secret_key: on, github_token: on, slack_token: on, google_api_key: on,

@@ -93,9 +93,11 @@ export default (config: SecretsDetectionConfig) => {
 
   return textHooks((fields, hook) => (payload: Payload): HookResult | undefined => {
     const counts: Partial<Record<SecretType, number>> = {};
+    const inOrder: SecretType[] = [];
     let total = 0;
     const redact = (type: SecretType) => {
       counts[type] = (counts[type] ?? 0) + 1;
+      inOrder.push(type);
       total++;
       return config.redaction_text.replaceAll('{type}', type);
     };
@@ -113,20 +115,29 @@ export default (config: SecretsDetectionConfig) => {
 
     const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
     if (total === 0) return undefined;
-    const metadata = { secrets_found: total, secret_types: counts };
-    if (config.action === 'redact') return { modified_payload: modified, metadata };
+    const action = config.action === 'block' && total < config.min_findings_to_block ? config.below_min_findings : config.action;
     const contextforge = config.violations === 'contextforge';
+    const name = (type: string) => config.type_names[type] ?? type;
+    const named = Object.fromEntries(Object.entries(counts).map(([type, n]) => [name(type), n]));
+    // ContextForge lists one {type} per finding; Cordon counts them by type
+    const listed = () => inOrder.map((type) => ({ type: name(type) }));
+    if (action === 'redact') {
+      return { modified_payload: modified, metadata: contextforge ? { secrets_redacted: true, count: total } : { secrets_found: total, secret_types: named } };
+    }
+    if (action === 'report') {
+      return { metadata: contextforge ? { secrets_findings: listed(), count: total } : { secrets_found: total, secret_types: named } };
+    }
     return {
       continue_processing: false,
       violation: {
         reason: contextforge ? 'Secrets detected' : 'Secret detected',
         description: contextforge && Object.hasOwn(CONTEXTFORGE_WHERE, hook)
           ? `Potential secrets detected in ${CONTEXTFORGE_WHERE[hook]}`
-          : `Found ${total} secret(s): ${Object.keys(counts).join(', ')}`,
+          : `Found ${total} secret(s): ${Object.keys(named).join(', ')}`,
         code: 'SECRETS_DETECTED',
-        details: { types: counts },
+        details: contextforge ? { count: total, examples: listed() } : { types: named },
       },
-      metadata,
+      metadata: { secrets_found: total, secret_types: named },
     };
   });
 };

@@ -235,12 +235,21 @@ const SECRET_TYPES: Record<string, string> = {
   aws_access_key_id: 'aws_access_key', aws_secret_access_key: 'aws_secret_key', google_api_key: 'google_api_key',
   slack_token: 'slack_token', private_key_block: 'private_key', jwt_like: 'jwt', github_token: 'github_token',
 };
-const secretsDetection = translator('secrets_detection', (config) => ({
-  // ContextForge blocks unless told not to; with block_on_detection: false it redacts when redact: true
-  action: config.block_on_detection === false && config.redact === true ? 'redact' : 'block',
-  redaction_text: '***REDACTED***',
-  violations: 'contextforge',
-}), {
+const CONTEXTFORGE_SECRET_NAMES = Object.fromEntries(Object.entries(SECRET_TYPES).map(([theirs, ours]) => [ours, theirs]));
+/**
+ * ContextForge blocks unless block_on_detection is false, and only at min_findings_to_block findings; a call it does
+ * not block is redacted when redact is true, else let through with its findings reported in metadata.
+ */
+const secretsDetection = translator('secrets_detection', (config) => {
+  const otherwise = config.redact === true ? 'redact' : 'report';
+  return {
+    action: config.block_on_detection === false ? otherwise : 'block',
+    below_min_findings: otherwise,
+    redaction_text: '***REDACTED***',
+    type_names: CONTEXTFORGE_SECRET_NAMES,
+    violations: 'contextforge',
+  };
+}, {
   enabled: (value, out, none) => {
     if (!value || typeof value !== 'object') return none();
     const detect: Out = { github_token: false, generic_api_key: false };
@@ -250,12 +259,11 @@ const secretsDetection = translator('secrets_detection', (config) => ({
     }
     out.detect = detect;
   },
+  // both read in the base above
   redact: noEffect,
-  block_on_detection: (value, _out, none, config) => {
-    if (value === false && config.redact !== true) none('block_on_detection: false without redact: true (report only) has no equivalent');
-  },
+  block_on_detection: noEffect,
   redaction_text: same('redaction_text'),
-  min_findings_to_block: onlyIf((v) => v === 1),
+  min_findings_to_block: same('min_findings_to_block'),
 });
 
 /** ContextForge writes a rate as "60/min", "100/hour", "10/s"; Cordon as "60/m", "100/h", "10/s". */

@@ -713,5 +713,48 @@ plugins:
       ['Secrets detected', 'Potential secrets detected in prompt arguments', 'SECRETS_DETECTED']);
     const redacted = (await manager.invokeHook('tool_post_invoke', { name: 't', result: { out: 'key AKIAZ7QX4MNB2KDRWQ3P set' } }, ctx)).result;
     assert.deepEqual(redacted.modified_payload, { name: 't', result: { out: 'key ***REDACTED*** set' } });
+    assert.deepEqual(redacted.metadata, { secrets_redacted: true, count: 1 });
+    assert.deepEqual(blocked.violation?.details, { count: 1, examples: [{ type: 'aws_access_key_id' }] });
+  });
+
+  it('block_on_detection: false without redact reports the findings in metadata and lets the call through unchanged', async () => {
+    const manager = await managerFor('secrets-report', `
+plugins:
+  - name: "SecretsReport"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["prompt_pre_fetch"]
+    config: { enabled: { aws_access_key_id: true }, redact: false, block_on_detection: false }
+`);
+    const { result } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: { key: 'use AKIAZ7QX4MNB2KDRWQ3P' } }, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.violation ?? null, null);
+    assert.equal(result.modified_payload ?? null, null);
+    assert.deepEqual(result.metadata, { secrets_findings: [{ type: 'aws_access_key_id' }], count: 1 });
+  });
+
+  it('min_findings_to_block: fewer findings pass (redacted when redact is true), as many block', async () => {
+    const manager = await managerFor('secrets-threshold', `
+plugins:
+  - name: "SecretsTwo"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["tool_pre_invoke"]
+    config: { enabled: { aws_access_key_id: true }, redact: false, block_on_detection: true, min_findings_to_block: 2 }
+  - name: "SecretsTwoRedact"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["tool_post_invoke"]
+    config: { enabled: { aws_access_key_id: true }, redact: true, redaction_text: "[KEY]", min_findings_to_block: 2 }
+`);
+    const one = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { a: 'AKIAZ7QX4MNB2KDRWQ3P' } }, ctx)).result;
+    assert.equal(one.continue_processing, true);
+    assert.equal(one.modified_payload ?? null, null);
+    assert.deepEqual(one.metadata, { secrets_findings: [{ type: 'aws_access_key_id' }], count: 1 });
+    const two = (await manager.invokeHook('tool_pre_invoke', { name: 't', args: { a: 'AKIAZ7QX4MNB2KDRWQ3P', b: 'AKIAQ3MV7KXR7TZP2LWN' } }, ctx)).result;
+    assert.equal(two.continue_processing, false);
+    assert.deepEqual(two.violation?.details, { count: 2, examples: [{ type: 'aws_access_key_id' }, { type: 'aws_access_key_id' }] });
+    const redacted = (await manager.invokeHook('tool_post_invoke', { name: 't', result: { a: 'key AKIAZ7QX4MNB2KDRWQ3P' } }, ctx)).result;
+    assert.deepEqual(redacted.modified_payload, { name: 't', result: { a: 'key [KEY]' } });
+    assert.deepEqual(redacted.metadata, { secrets_redacted: true, count: 1 });
+    const blocked = (await manager.invokeHook('tool_post_invoke', { name: 't', result: { a: 'AKIAZ7QX4MNB2KDRWQ3P AKIAQ3MV7KXR7TZP2LWN' } }, ctx)).result;
+    assert.equal(blocked.continue_processing, false);
   });
 });

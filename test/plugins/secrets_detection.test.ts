@@ -110,9 +110,20 @@ describe('secrets_detection', () => {
     assert.equal(build().tool_post_invoke({ name: 'read_file', result: text }), undefined);
   });
 
+  it('report lets the call through with the findings in metadata; below min_findings_to_block a block becomes below_min_findings', () => {
+    const text = `id ${AWS_ID} and ${GITHUB}`;
+    assert.deepEqual(build({ action: 'report' }).tool_post_invoke({ name: 't', result: text }),
+      { metadata: { secrets_found: 2, secret_types: { aws_access_key: 1, github_token: 1 } } });
+    const three = build({ min_findings_to_block: 3, below_min_findings: 'redact', redaction_text: '#', type_names: { github_token: 'gh' } });
+    assert.deepEqual(three.tool_post_invoke({ name: 't', result: text }),
+      { modified_payload: { name: 't', result: 'id # and #' }, metadata: { secrets_found: 2, secret_types: { aws_access_key: 1, gh: 1 } } });
+    assert.equal(three.tool_post_invoke({ name: 't', result: `${text} ${SLACK}` })?.continue_processing, false);
+  });
+
   it('rejects a bad config naming the field', () => {
     assertIssueAt(configErrors('secrets_detection', { action: 'warn' }), 'action');
     assertIssueAt(configErrors('secrets_detection', { detect: { aws: true } }), 'detect', /aws/);
     assertIssueAt(configErrors('secrets_detection', { min_entropy: 9 }), 'min_entropy');
+    assertIssueAt(configErrors('secrets_detection', { min_findings_to_block: 0 }), 'min_findings_to_block');
   });
 });
