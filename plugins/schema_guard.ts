@@ -59,6 +59,30 @@ function validate(schema: JsonSchemaSubset, value: unknown, path: string, errors
   }
 }
 
+/**
+ * ContextForge's SchemaGuardPlugin's reading of a schema, in its words: a type mismatch stops there, then each
+ * missing required property, then each declared property present, in the schema's order ("count: Type mismatch:
+ * expected integer", "Missing required property: to", "tags: [1]: ..."). It reads only type, required,
+ * properties and items (the translated config keeps no other keyword).
+ */
+function validateContextForge(schema: JsonSchemaSubset, value: unknown, prefix: string, errors: string[], max: number): void {
+  const fail = (message: string) => {
+    if (errors.length < max) errors.push(prefix + message);
+  };
+  const type = schema.type;
+  if (typeof type === 'string' && !hasType(value, type)) return fail(`Type mismatch: expected ${type}`);
+  if (type === 'object') {
+    const obj = typeOf(value) === 'object' ? value as Record<string, unknown> : null;
+    for (const key of schema.required ?? []) if (!obj || !Object.hasOwn(obj, key)) fail(`Missing required property: ${key}`);
+    for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+      if (obj && Object.hasOwn(obj, key)) validateContextForge(sub, obj[key], `${prefix}${key}: `, errors, max);
+    }
+  }
+  if (type === 'array' && Array.isArray(value) && schema.items) {
+    value.forEach((item, i) => validateContextForge(schema.items!, item, `${prefix}[${i}]: `, errors, max));
+  }
+}
+
 export default (config: SchemaGuardConfig) => {
   const contextforge = config.violations === 'contextforge';
   const block = (tool: string, field: string, errors: string[]): HookResult => config.block ? {
@@ -68,7 +92,7 @@ export default (config: SchemaGuardConfig) => {
       reason: 'Schema validation failed',
       description: field === 'args' ? 'Arguments do not conform to schema' : 'Result does not conform to schema',
       code: field === 'args' ? 'SCHEMA_GUARD_ARGS' : 'SCHEMA_GUARD_RESULT',
-      details: { tool, errors },
+      details: { errors },
     } : {
       reason: 'Schema validation failed',
       description: `${tool}: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
@@ -83,8 +107,11 @@ export default (config: SchemaGuardConfig) => {
       const schema = Object.hasOwn(schemas, tool) ? schemas[tool] : undefined;
       if (!schema) return requireSchema ? block(tool, field, [`no argument schema is configured for tool ${tool}`]) : undefined;
       const errors: string[] = [];
-      validate(schema, payload[field], field, errors, config.max_errors);
-      return errors.length > 0 ? block(tool, field, errors) : undefined;
+      if (contextforge) validateContextForge(schema, payload[field] ?? (field === 'args' ? {} : null), '', errors, config.max_errors);
+      else validate(schema, payload[field], field, errors, config.max_errors);
+      if (errors.length > 0) return block(tool, field, errors);
+      // ContextForge reports the (empty) list on every call it checked
+      return contextforge ? { metadata: { schema_errors: [] } } : undefined;
     };
 
   return {

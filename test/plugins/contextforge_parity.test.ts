@@ -294,6 +294,11 @@ plugins:
     const badResult = (await manager.invokeHook('tool_post_invoke', { name: 'add', result: {} }, ctx)).result;
     assert.deepEqual([badResult.violation?.reason, badResult.violation?.code], ['Schema validation failed', 'SCHEMA_GUARD_RESULT']);
     assert.deepEqual([bad.violation?.description, badResult.violation?.description], ['Arguments do not conform to schema', 'Result does not conform to schema']);
+    assert.deepEqual(bad.violation?.details, { errors: ['Missing required property: y'] });
+    const mistyped = (await manager.invokeHook('tool_pre_invoke', { name: 'add', args: { x: 'four', y: 1.5 } }, ctx)).result;
+    assert.deepEqual(mistyped.violation?.details, { errors: ['x: Type mismatch: expected integer', 'y: Type mismatch: expected integer'] });
+    const notObject = (await manager.invokeHook('tool_post_invoke', { name: 'add', result: [9] }, ctx)).result;
+    assert.deepEqual(notObject.violation?.details, { errors: ['Type mismatch: expected object'] });
   });
 
   it('with block_on_violation: false lets the call through and reports the errors; reads only the keywords ContextForge reads', async () => {
@@ -316,11 +321,11 @@ plugins:
     const missing = (await manager.invokeHook('tool_pre_invoke', { name: 'send', args: { tags: ['a', 7] } }, ctx)).result;
     assert.equal(missing.continue_processing, true);
     assert.equal(missing.violation ?? null, null);
-    assert.equal((missing.metadata.schema_errors as string[]).length, 2);
+    assert.deepEqual(missing.metadata.schema_errors, ['Missing required property: to', 'tags: [1]: Type mismatch: expected string']);
     // format, minLength, enum and additionalProperties are not ContextForge's: they hold nothing back
     const loose = (await manager.invokeHook('tool_pre_invoke', { name: 'send', args: { to: 'x', tags: ['z'], extra: 1 } }, ctx)).result;
     assert.equal(loose.continue_processing, true);
-    assert.equal(loose.metadata.schema_errors, undefined);
+    assert.deepEqual(loose.metadata.schema_errors, []);
   });
 });
 
