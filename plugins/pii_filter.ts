@@ -123,7 +123,7 @@ export default (config: PiiFilterConfig) => {
       case 'partial':
         return partial(type, text);
       case 'hash':
-        return `[${label}:${fnv1a(config.hash_salt + text, 0x811c9dc5)}${fnv1a(text + config.hash_salt, 0x050c5d1f)}]`;
+        return `[${config.hash_label ?? label}:${fnv1a(config.hash_salt + text, 0x811c9dc5)}${fnv1a(text + config.hash_salt, 0x050c5d1f)}]`;
       default:
         return mask(type, text, config.mask_char);
     }

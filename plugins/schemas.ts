@@ -61,6 +61,8 @@ export const PiiFilterSchema = z.strictObject({
   redaction_text: z.string().default('[REDACTED:{type}]'),
   mask_char: z.string().length(1).default('*'),
   hash_salt: z.string().default(''),
+  /** one label for every hash instead of the type's: `HASH` gives ContextForge's [HASH:<16 hex>] */
+  hash_label: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be upper case letters, digits and _').optional(),
   allow: list(regexSource()),
   /** ISO 3166 regions whose national written forms count as phone numbers (absent: US, CA, GB, DE, FR, IN, AU, JP, BR) */
   phone_regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 region like GB')).optional(),

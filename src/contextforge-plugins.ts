@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ForeignKind } from './runtime/kinds.js';
 
 /**
@@ -190,8 +191,11 @@ const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'partial'
 const removes = (config: Out) => config.default_mask_strategy === 'remove';
 const piiFilter = translator(
   'pii_filter',
-  // ContextForge redacts with "[REDACTED]" unless told otherwise
-  (config) => ({ strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', violations: 'contextforge' }),
+  // ContextForge redacts with "[REDACTED]" unless told otherwise; it hashes as [HASH:<16 hex>] with a salt of its own,
+  // drawn at random when the plugin starts (its config cannot set one), so hashes join only within one gateway run
+  (config) => ({
+    strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', hash_label: 'HASH', hash_salt: randomUUID(), violations: 'contextforge',
+  }),
   {
     detect_ssn: setIn('detect', 'ssn'),
     detect_credit_card: setIn('detect', 'credit_card'),

@@ -646,6 +646,23 @@ plugins:
     });
   });
 
+  it('hash writes [HASH:<16 hex>], the same for the same value within a run', async () => {
+    const manager = await managerFor('pii-hash', `
+plugins:
+  - name: "PIIHash"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config: { default_mask_strategy: "hash", detect_email: true, detect_ssn: true }
+`);
+    const { result } = await manager.invokeHook('tool_pre_invoke',
+      { name: 'mail', args: { a: 'dana.k@mail.example', b: 'dana.k@mail.example', c: 'lee.p@mail.example', d: 'SSN 512-44-7391' } }, ctx);
+    const args = (result.modified_payload as { args: Record<string, string> }).args;
+    for (const value of [args.a, args.b, args.c]) assert.match(value!, /^\[HASH:[0-9a-f]{16}\]$/);
+    assert.match(args.d!, /^SSN \[HASH:[0-9a-f]{16}\]$/);
+    assert.equal(args.a, args.b);
+    assert.notEqual(args.a, args.c);
+  });
+
   it("remove leaves nothing in place of what it finds, whatever redaction_text says", async () => {
     const manager = await managerFor('pii-remove', `
 plugins:
