@@ -5,7 +5,7 @@ import { globalContext, loadPluginHere, pluginPath } from './fixtures.js';
 import type { Payload } from './payloads.js';
 import type { BenchContext, Scenario } from './scenario.js';
 import { median } from './stats.js';
-import { chainVariant, cpuHeavyVariant, runawayVariant, type Isolation } from './targets.js';
+import { chainVariant, CPU_HEAVY_IN_FLIGHT, cpuHeavyVariant, runawayVariant, type Isolation } from './targets.js';
 
 /**
  * The scenarios that run plugin chains through the PluginManager's public API, each against a config object built
@@ -175,6 +175,16 @@ const cpuHeavy: Scenario = {
           ctx.step(`${variant} ×${k} in flight`);
           await ctx.throughput({ variant, payload }, call, k);
         }
+      });
+    }
+    // The same scans written with String.prototype.match, which the sandbox's frozen RegExp.prototype takes off
+    // V8's fast path (regex-scan.js): what a plugin that does not use exec loops pays. Reported, not a target.
+    for (const isolation of ['inline', 'sandbox'] as const) {
+      const variant = cpuHeavyVariant(isolation, 'match');
+      await withManager(managerConfig(ctx, entries(CPU_HEAVY_PLUGINS, 'regex-scan', isolation, { ...config, api: 'match' })), ctx, async (manager) => {
+        const call = await invoker(manager, payload);
+        ctx.step(`${variant} ×${CPU_HEAVY_IN_FLIGHT} in flight`);
+        await ctx.throughput({ variant, payload }, call, CPU_HEAVY_IN_FLIGHT);
       });
     }
   },

@@ -8,7 +8,9 @@ import type { Measurement } from './scenario.js';
 export type Isolation = 'inline' | 'worker' | 'sandbox';
 
 export const chainVariant = (isolation: Isolation, plugins: number): string => `${isolation} ×${plugins} no-op`;
-export const cpuHeavyVariant = (isolation: Isolation): string => `${isolation} regex chain`;
+/** the CPU-heavy chain's scans loop RegExp.prototype.exec; `match`: the same scans by String.prototype.match */
+export const cpuHeavyVariant = (isolation: Isolation, api: 'exec' | 'match' = 'exec'): string =>
+  `${isolation} regex chain${api === 'match' ? ' (String#match)' : ''}`;
 export const runawayVariant = (isolation: Isolation): string => `${isolation} runaway`;
 const BARE_PISCINA = 'bare Piscina round trip';
 /** Piscina's `atomics` modes: `sync` is its default and the fastest bare hop; the manager runs `disabled`. */

@@ -87,6 +87,23 @@ export const OutcomeSchema = z.discriminatedUnion('ok', [
 ]);
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
+/**
+ * The outcome of a plugin that returned nothing and changed no context, the most common one by far, is exactly
+ * `{ ok: true, result: null, ms }`: checked here key by key, it needs neither the plain-data walk nor the schema
+ * (whose result it is, unchanged). On the host it arrived by structured cloning, so reading it runs nothing; in a
+ * worker it is the runtime's own object.
+ */
+export function isBarePass(raw: unknown): raw is Outcome {
+  if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  const o = raw as Record<string, unknown>;
+  let keys = 0;
+  for (const key in o) {
+    if (!Object.hasOwn(o, key) || (key !== 'ok' && key !== 'result' && key !== 'ms')) return false;
+    keys++;
+  }
+  return keys === 3 && o.ok === true && o.result === null && typeof o.ms === 'number' && Number.isFinite(o.ms);
+}
+
 export const LoadReplySchema = z.array(z.union([
   z.object({ id: z.string(), hooks: z.array(z.string()) }),
   z.object({ id: z.string(), failure: FailureSchema }),

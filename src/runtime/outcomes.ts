@@ -2,7 +2,7 @@ import { firstIssue } from '../core/errors.js';
 import { failures, safeText } from '../core/failures.js';
 import type { Logger } from './observability.js';
 import { assertPlainData } from '../core/plain-data.js';
-import { OutcomeSchema, type Outcome } from '../core/protocol.js';
+import { isBarePass, OutcomeSchema, type Outcome } from '../core/protocol.js';
 
 /** The host's reading of one outcome a runner reported: plain data, parsed, or else a failure of that plugin. */
 export function parseOutcome(raw: unknown): Outcome {
@@ -15,22 +15,6 @@ export function parseOutcome(raw: unknown): Outcome {
   } catch (err) {
     return invalid((err as Error).message);
   }
-}
-
-/**
- * The outcome of a plugin that returned nothing and changed no context, the most common one by far, is exactly
- * `{ ok: true, result: null, ms }`: checked here key by key, it needs neither the plain-data walk nor the schema
- * (whose result it is, unchanged). It arrived by structured cloning, so reading it runs nothing.
- */
-function isBarePass(raw: unknown): raw is Outcome {
-  if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
-  const o = raw as Record<string, unknown>;
-  let keys = 0;
-  for (const key in o) {
-    if (!Object.hasOwn(o, key) || (key !== 'ok' && key !== 'result' && key !== 'ms')) return false;
-    keys++;
-  }
-  return keys === 3 && o.ok === true && o.result === null && typeof o.ms === 'number' && Number.isFinite(o.ms);
 }
 
 function invalid(why: string): Outcome {
