@@ -9,7 +9,7 @@ import type { LoadReply, PoolData, ShutdownTask } from '../core/protocol.js';
 import { LoadReplySchema } from '../core/protocol.js';
 import { loadDeadlineMs } from '../core/loader.js';
 import { Piscina } from './cjs-deps.js';
-import { roundRobin } from './round-robin.js';
+import { takeTurns } from './take-turns.js';
 import { WorkerUpkeep } from './worker-upkeep.js';
 
 // a path, not a file URL: Piscina converts a URL back to a path on every run()
@@ -41,11 +41,11 @@ export class PoolRunner implements Runner {
     this.pool = new Piscina({
       filename: WORKER_FILE,
       workerData: { ...data, booted: this.upkeep.marks },
-      // load() starts every worker, and they stay (Infinity is Piscina's "never retire") and stay hot (roundRobin).
+      // load() starts every worker, and they stay (Infinity is Piscina's "never retire") and stay optimized (takeTurns).
       // A minimum of one, so that Piscina does not replace a stopped worker at once: WorkerUpkeep does, a little
       // later; a run that finds every worker busy meanwhile makes Piscina start one.
       minThreads: 1,
-      loadBalancer: roundRobin(),
+      loadBalancer: takeTurns(),
       maxThreads: settings.threads,
       idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,

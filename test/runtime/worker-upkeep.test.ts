@@ -1,5 +1,5 @@
 /**
- * The pool's upkeep (worker-upkeep.ts, thread-entry.cts, round-robin.ts): runs take turns on the workers, a stopped
+ * The pool's upkeep (worker-upkeep.ts, thread-entry.cts, take-turns.ts): runs take turns on the workers, a stopped
  * worker's replacement is not handed the next call while it boots and the pool gets back to its thread count, and
  * a worker whose boot never ends is stopped while the call no worker can take settles.
  */
@@ -8,6 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PluginError, type PluginManager } from '../../src/index.js';
+import { TURN_RUNS } from '../../src/runtime/take-turns.js';
 import { captureLogger, ctx, fixture, sleep, tempDir, toolPayload, withManager } from '../helpers.js';
 
 const config = (threads: number, marker = '') => ({
@@ -24,7 +25,7 @@ describe('worker upkeep', { timeout: 90_000 }, () => {
   test('runs take turns on the workers; after a runaway, the next call runs on a worker already there, and the pool regains its count', async () => {
     await withManager(config(2), async (m) => {
       const before = new Set<number>();
-      for (let i = 0; i < 6; i++) before.add(await threadOf(m));
+      for (let i = 0; i < 2 * TURN_RUNS; i++) before.add(await threadOf(m));
       assert.equal(before.size, 2, 'both workers served calls');
       await spin(m);
       assert.ok(before.has(await threadOf(m)), 'the call after the stop went to a worker that was already booted');
