@@ -10,7 +10,7 @@ import { LoadReplySchema } from '../core/protocol.js';
 import { loadDeadlineMs } from '../core/loader.js';
 import { Piscina } from './cjs-deps.js';
 import { takeTurns } from './take-turns.js';
-import { WorkerUpkeep } from './worker-upkeep.js';
+import { exited, WorkerUpkeep } from './worker-upkeep.js';
 
 // a path, not a file URL: Piscina converts a URL back to a path on every run()
 const WORKER_FILE = fileURLToPath(new URL('../sandbox/thread-entry.cjs', import.meta.url));
@@ -20,6 +20,10 @@ const STALL_MS = 5000;
 const LOAD_BOOT_MS = 10_000;
 /** the longest a stopped run waits for its worker's thread to end before it settles */
 const STOP_WAIT_MS = 10;
+
+/** what loading these plugins in a fresh worker may take, its boot included */
+const loadAllowanceMs = (plugins: Array<{ timeoutMs: number } | undefined>): number =>
+  plugins.reduce((sum, p) => sum + loadDeadlineMs(p?.timeoutMs ?? 0), LOAD_BOOT_MS);
 
 /**
  * Runs segments on a Piscina pool, one task per segment. Each task carries a shared progress record; one timer per
@@ -36,8 +40,7 @@ export class PoolRunner implements Runner {
 
   constructor(private readonly data: PoolData, private readonly settings: PluginSettings, private readonly logger: Logger, readonly batches: boolean) {
     this.memory = new MemoryWatch(settings.worker_rss_growth_mb * 2 ** 20, (grew) => this.recycleIdle(grew));
-    const bootLimitMs = data.plugins.reduce((sum, p) => sum + loadDeadlineMs(p.timeoutMs), LOAD_BOOT_MS);
-    this.upkeep = new WorkerUpkeep(settings.threads, bootLimitMs, logger, this.memory);
+    this.upkeep = new WorkerUpkeep(settings.threads, loadAllowanceMs(data.plugins), logger, this.memory);
     this.pool = new Piscina({
       filename: WORKER_FILE,
       workerData: { ...data, booted: this.upkeep.marks },
@@ -70,7 +73,7 @@ export class PoolRunner implements Runner {
    */
   async load(ids: string[]): Promise<LoadReply> {
     const plugins = ids.map((id) => this.data.plugins.find((p) => p.id === id));
-    const ms = plugins.reduce((sum, p) => sum + loadDeadlineMs(p?.timeoutMs ?? 0), LOAD_BOOT_MS);
+    const ms = loadAllowanceMs(plugins);
     const signal = AbortSignal.timeout(ms);
     try {
       // one load per thread, at once: each finds the others' workers busy, so Piscina starts every worker now
@@ -161,15 +164,15 @@ export class PoolRunner implements Runner {
       if (!controller.signal.aborted && this.controllers.length < 256) this.controllers.push(controller);
       return outcomes;
     } catch (err) {
+      // A stopped worker spends a few ms tearing down its heap, on the cores the next calls need: the stopped run
+      // settles once it is gone, but never later than STOP_WAIT_MS (a C++ builtin can keep a terminated thread
+      // running for seconds).
+      if (dying.length) await Promise.race([Promise.all(dying), delay(STOP_WAIT_MS)]);
       // stopped by the stall check or the memory watch, or its worker died (stopped by recycleIdle), before any of
       // its plugins began: whatever grew or spun there was left by an earlier run, so nothing here is charged for it
-      // A stopped worker spends a few ms tearing down its heap, on the cores the next calls need (the call right after a
-      // runaway's took 15-25x a normal one): the stopped run settles once it is gone, but never later than STOP_WAIT_MS
-      // (a C++ builtin can keep a terminated thread running for seconds).
-      if (dying.length) await Promise.race([Promise.all(dying), delay(STOP_WAIT_MS)]);
       const lostWorker = stalled || !!outgrown || /^worker exited/.test(String((err as Error)?.message));
       if (lostWorker && !cancelled && timedOut < 0 && readProgress(progress).running < 0) {
-        if (stalled) this.logger.warn('a worker never started a run (work an earlier plugin left behind kept it busy): it was stopped, and the run sent again');
+        if (stalled) this.logger.warn('a run did not start (its worker was kept busy by work an earlier plugin left behind, or no worker could boot): it was taken back and sent again');
         return NOT_STARTED;
       }
       return this.recover(progress, timedOut, timeoutsMs, cancelled ? 'cancelled' : outgrown ?? err);
@@ -207,7 +210,7 @@ export class PoolRunner implements Runner {
 
   /**
    * Memory grew past the limit while no task ran: work a plugin left running after its invocation. The idle workers
-   * are stopped (Piscina starts their replacements); no call is failed, and a run that lands on one of them as it
+   * are stopped (and replaced, as after any stop); no call is failed, and a run that lands on one of them as it
    * stops is sent again.
    */
   private recycleIdle(grew: number): void {
@@ -236,7 +239,6 @@ function suffixMinima(values: number[]): number[] {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const exited = (worker: { once(event: 'exit', listener: () => void): unknown }) => new Promise<void>((resolve) => worker.once('exit', resolve));
 
 function crashFailure(err: unknown, running: number): Failure {
   if (err instanceof FailureError) return err.failure;

@@ -73,9 +73,13 @@ export class WorkerUpkeep {
         if (now - since < this.bootLimitMs) continue;
         this.logger.warn(`a worker did not finish booting in ${this.bootLimitMs / 1000} s (a plugin's module or factory kept it busy): it was stopped`);
         stopped.add(worker);
-        this.memory.dyingUntil(new Promise((resolve) => worker.once('exit', resolve)));
+        this.memory.dyingUntil(exited(worker));
         void worker.terminate();
       }
     }, BOOT_WATCH_MS).unref();
   }
 }
+
+/** settles when a worker's thread has ended */
+export const exited = (worker: { once(event: 'exit', listener: () => void): unknown }): Promise<void> =>
+  new Promise<void>((resolve) => worker.once('exit', resolve));
