@@ -7,7 +7,8 @@ import type { HookResult, Payload, PiiFilterConfig, PiiStrategy, PiiType } from 
 
 /**
  * Finds personal data (emails, phone numbers, cards, IBANs, IP addresses, US SSNs and, when switched on, UK NHS
- * numbers, Spanish DNI/NIE and Indian Aadhaar numbers) in the text of a payload and masks, redacts, hashes it, or
+ * numbers, Spanish DNI/NIE, Indian Aadhaar numbers and the ids found behind their label: Dutch BSNs, dates of birth,
+ * passport, driver's licence, medical record and bank account numbers) in the text of a payload and masks, redacts, hashes it, or
  * blocks the request. Each type is confirmed by its own check (Luhn and brand ranges, mod 97 and the country's
  * length, the country's phone plan, the id's check digit), so ids that only look alike pass untouched.
  */
@@ -16,6 +17,7 @@ import type { HookResult, Payload, PiiFilterConfig, PiiStrategy, PiiType } from 
 const DEFAULT_ON: Record<PiiType, boolean> = {
   email: true, phone: true, ssn: true, credit_card: true, ip_address: true, iban: true,
   nhs_number: false, es_dni: false, aadhaar: false,
+  bsn: false, date_of_birth: false, passport: false, driver_license: false, medical_record: false, bank_account: false,
 };
 
 /**
@@ -61,9 +63,9 @@ function keepLastFour(text: string, maskChar: string): string {
 
 /**
  * ContextForge's `partial` masking, type by type: SSNs, cards and phones keep their last four (of the characters
- * for an SSN, of the digits otherwise) behind a fixed pattern, an email its local part's first and last character
- * (when it has more than two) and its domain, an IBAN its country and last four; anything else its first and last
- * character.
+ * for an SSN and a BSN, of the digits otherwise) behind a fixed pattern, an email its local part's first and last
+ * character (when it has more than two) and its domain, an IBAN or a labelled bank account its first two and last
+ * four characters; anything else its first and last character.
  */
 function partial(type: PiiType, text: string): string {
   const digits = text.replace(/[^0-9]/g, '');
@@ -79,7 +81,10 @@ function partial(type: PiiType, text: string): string {
       const local = text.slice(0, at);
       return local.length > 2 ? `${local[0]}***${local.slice(-1)}${text.slice(at)}` : `***${text.slice(at)}`;
     }
+    case 'bsn':
+      return text.length >= 4 ? `*****${text.slice(-4)}` : '[REDACTED]';
     case 'iban':
+    case 'bank_account':
       return text.slice(0, 2) + '*'.repeat(Math.max(text.length - 6, 0)) + text.slice(-4);
     default: {
       const chars = [...text];
@@ -144,20 +149,25 @@ export default (config: PiiFilterConfig) => {
     };
     const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
     if (total === 0) return undefined;
-    const metadata = { pii_found: total, pii_types: counts };
+    const named: Record<string, number> = {};
+    for (const [type, n] of Object.entries(counts) as Array<[PiiType, number]>) {
+      const name = config.type_names[type] ?? type;
+      named[name] = (named[name] ?? 0) + n;
+    }
+    const metadata = { pii_found: total, pii_types: named };
     const contextforge = config.violations === 'contextforge' ? CONTEXTFORGE_VIOLATIONS[hook] : undefined;
     if (blocked && contextforge) {
       const [reason, description, code] = contextforge;
-      return { continue_processing: false, violation: { reason, description, code, details: { detected_types: Object.keys(counts).sort(), count: total } }, metadata };
+      return { continue_processing: false, violation: { reason, description, code, details: { detected_types: Object.keys(named).sort(), count: total } }, metadata };
     }
     if (blocked) {
       return {
         continue_processing: false,
         violation: {
           reason: 'Personal data detected',
-          description: `Found ${total} item(s) of personal data: ${Object.keys(counts).join(', ')}`,
+          description: `Found ${total} item(s) of personal data: ${Object.keys(named).join(', ')}`,
           code: 'PII_DETECTED',
-          details: { types: counts },
+          details: { types: named },
         },
         metadata,
       };

@@ -41,7 +41,10 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
 const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
 
 // ---- pii_filter
-export const PII_TYPES = ['email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban', 'nhs_number', 'es_dni', 'aadhaar'] as const;
+export const PII_TYPES = [
+  'email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban', 'nhs_number', 'es_dni', 'aadhaar',
+  'bsn', 'date_of_birth', 'passport', 'driver_license', 'medical_record', 'bank_account',
+] as const;
 export type PiiType = (typeof PII_TYPES)[number];
 /** `partial`: ContextForge's partial masking (***-**-6789, ****-****-****-1111, j***e@example.com, ***-***-0132) */
 const PiiStrategy = z.enum(['mask', 'partial', 'redact', 'hash', 'block']);
@@ -56,6 +59,9 @@ export const PiiFilterSchema = z.strictObject({
       email: on, phone: on, ssn: on, credit_card: on, ip_address: on, iban: on,
       // national ids with public checksums: off unless switched on (absent = off)
       nhs_number: z.boolean().optional(), es_dni: z.boolean().optional(), aadhaar: z.boolean().optional(),
+      // ids found only behind their label (ContextForge's, on by default there): off unless switched on
+      bsn: z.boolean().optional(), date_of_birth: z.boolean().optional(), passport: z.boolean().optional(),
+      driver_license: z.boolean().optional(), medical_record: z.boolean().optional(), bank_account: z.boolean().optional(),
     })
     .prefault({}),
   redaction_text: z.string().default('[REDACTED:{type}]'),
@@ -63,6 +69,8 @@ export const PiiFilterSchema = z.strictObject({
   hash_salt: z.string().default(''),
   /** one label for every hash instead of the type's: `HASH` gives ContextForge's [HASH:<16 hex>] */
   hash_label: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be upper case letters, digits and _').optional(),
+  /** names reports give types instead of Cordon's (`iban` -> ContextForge's `bank_account`) */
+  type_names: z.partialRecord(z.enum(PII_TYPES), z.string().min(1)).default(() => ({})),
   allow: list(regexSource()),
   /** ISO 3166 regions whose national written forms count as phone numbers (absent: US, CA, GB, DE, FR, IN, AU, JP, BR) */
   phone_regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 region like GB')).optional(),

@@ -193,8 +193,11 @@ const piiFilter = translator(
   'pii_filter',
   // ContextForge redacts with "[REDACTED]" unless told otherwise; it hashes as [HASH:<16 hex>] with a salt of its own,
   // drawn at random when the plugin starts (its config cannot set one), so hashes join only within one gateway run
+  // Every detector is on there unless switched off, the labelled ids included; an IBAN is one of its bank accounts.
   (config) => ({
     strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', hash_label: 'HASH', hash_salt: randomUUID(), violations: 'contextforge',
+    detect: { bsn: true, date_of_birth: true, passport: true, driver_license: true, medical_record: true, bank_account: true },
+    type_names: { iban: 'bank_account' },
   }),
   {
     detect_ssn: setIn('detect', 'ssn'),
@@ -202,14 +205,15 @@ const piiFilter = translator(
     detect_email: setIn('detect', 'email'),
     detect_phone: setIn('detect', 'phone'),
     detect_ip_address: setIn('detect', 'ip_address'),
-    // Cordon's bank-account detector is its IBAN one (checked by mod 97); ContextForge's also reads "Account 12345678"
-    detect_bank_account: setIn('detect', 'iban'),
-    // detectors Cordon lacks: accepted only switched off
-    detect_bsn: onlyIf((v) => v === false),
-    detect_date_of_birth: onlyIf((v) => v === false),
-    detect_passport: onlyIf((v) => v === false),
-    detect_driver_license: onlyIf((v) => v === false),
-    detect_medical_record: onlyIf((v) => v === false),
+    // ContextForge's bank accounts are IBANs (Cordon checks them by mod 97) and numbers labelled as accounts
+    detect_bank_account: (value, out) => {
+      out.detect = { ...(out.detect as Out), iban: value, bank_account: value };
+    },
+    detect_bsn: setIn('detect', 'bsn'),
+    detect_date_of_birth: setIn('detect', 'date_of_birth'),
+    detect_passport: setIn('detect', 'passport'),
+    detect_driver_license: setIn('detect', 'driver_license'),
+    detect_medical_record: setIn('detect', 'medical_record'),
     // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes) bound the scan here
     max_text_bytes: noEffect,
     max_nested_depth: noEffect,

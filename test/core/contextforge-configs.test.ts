@@ -62,14 +62,14 @@ plugins:
   - { name: A, kind: pkg.mod.APlugin, hooks: [tool_pre_invoke] }
   - { name: B, kind: deny_filter, hooks: [tool_pre_invoke], mode: loud, config: { words: [x] } }
   - { name: C, kind: external, grpc: { target: "h:1" } }
-  - { name: D, kind: plugins.pii_filter.pii_filter.PIIFilterPlugin, hooks: [tool_post_invoke], config: { detect_passport: true } }
+  - { name: D, kind: plugins.pii_filter.pii_filter.PIIFilterPlugin, hooks: [tool_post_invoke], config: { detect_api_keys: true } }
 plugin_settings: { plugin_timeout: 5 }
 `, 'all-at-once.yaml');
     assert.deepEqual(issues.map((i) => i.plugin), ['A', 'B', 'C', 'D']);
     assert.match(issues[0]!.line, /^plugins\[0\]\.kind: plugin "A": pkg\.mod\.APlugin is a ContextForge Python plugin/);
     assert.match(issues[1]!.line, /^plugins\[1\]\.mode: /);
     assert.match(issues[2]!.line, /^plugins\[2\]\.grpc: plugin "C": the grpc transport is not supported; .*use mcp:/);
-    assert.match(issues[3]!.line, /^plugins\[3\]\.config\.detect_passport: plugin "D": detect_passport: true has no equivalent in Cordon's pii_filter/);
+    assert.match(issues[3]!.line, /^plugins\[3\]\.config\.detect_api_keys: plugin "D": detect_api_keys: true has no equivalent/);
   });
 
   it('a bundled equivalent runs under its Cordon kind, with the translated config and the capabilities it needs', async () => {
@@ -80,8 +80,12 @@ plugin_settings: { plugin_timeout: 5 }
     assert.equal(byName.Pii!.kind, 'pii_filter');
     const pii = byName.Pii!.config;
     assert.deepEqual([pii.strategy, pii.redaction_text, pii.allow, pii.violations], ['partial', '[PII_GONE]', ['demo@example\\.org'], 'contextforge']);
-    // bank accounts are on by default in ContextForge; Cordon's detector for them is its IBAN one
-    assert.deepEqual((pii.detect as Record<string, boolean>), { email: true, phone: false, ssn: true, credit_card: true, ip_address: false, iban: true });
+    // ContextForge's detectors left unset are on there: the labelled ids, and bank accounts (IBANs and labelled numbers)
+    assert.deepEqual((pii.detect as Record<string, boolean>), {
+      email: true, phone: false, ssn: true, credit_card: true, ip_address: false, iban: true,
+      bsn: true, date_of_birth: true, passport: true, driver_license: true, medical_record: true, bank_account: true,
+    });
+    assert.deepEqual(pii.type_names, { iban: 'bank_account' });
     assert.deepEqual(byName.Words!.config.rules, [{ search: '(?<w>heck)', replace: '<$<w>>', flags: '' }]);
     assert.equal(byName.Deny!.kind, 'deny_filter');
     assert.equal(byName.Deny!.mode, 'disabled');

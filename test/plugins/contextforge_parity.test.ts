@@ -698,6 +698,102 @@ plugins:
     }
   });
 
+  it('finds the ids its defaults switch on behind their labels, label and all, and only there', async () => {
+    const manager = await managerFor('pii-labelled', `
+plugins:
+  - name: "PIIDefaults"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      default_mask_strategy: "redact"
+      block_on_detection: false
+  - name: "PIIPartialDefaults"
+    kind: "plugins.pii_filter.pii_filter.PIIFilterPlugin"
+    hooks: ["tool_post_invoke"]
+    config: { default_mask_strategy: "partial" }
+`);
+    const found = {
+      dob: 'Patient DOB: 07/04/1982, admitted',
+      born: 'she was born on 11/30/1979 in Utrecht',
+      passport: 'Passport Number: NX4417203',
+      licence: "Driver's License: K5520193",
+      mrn: 'MRN: 00451877',
+      bsn: 'BSN: 204118736',
+      account: 'wire to Account: 7702913355',
+      iban: 'IBAN NL91ABNA0417164300',
+    };
+    const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'intake', args: found }, ctx);
+    assert.deepEqual(result.modified_payload, {
+      name: 'intake',
+      args: {
+        dob: 'Patient [REDACTED], admitted',
+        born: 'she was born on [REDACTED] in Utrecht',
+        passport: '[REDACTED]',
+        licence: '[REDACTED]',
+        mrn: '[REDACTED]',
+        bsn: '[REDACTED]',
+        account: 'wire to [REDACTED]',
+        iban: 'IBAN [REDACTED]',
+      },
+    });
+    // an IBAN is one of ContextForge's bank accounts
+    assert.deepEqual(result.metadata, {
+      pii_found: 8,
+      pii_types: { date_of_birth: 2, passport: 1, driver_license: 1, medical_record: 1, bsn: 1, bank_account: 2 },
+    });
+    const partial = (await manager.invokeHook('tool_post_invoke', { name: 'intake', result: found }, ctx)).result;
+    assert.deepEqual(partial.modified_payload, {
+      name: 'intake',
+      result: {
+        dob: 'Patient D*************2, admitted',
+        born: 'she was born on 1********9 in Utrecht',
+        passport: `P${'*'.repeat(24)}3`,
+        licence: `D${'*'.repeat(24)}3`,
+        mrn: 'M***********7',
+        bsn: '*****8736',
+        account: `wire to Ac${'*'.repeat(13)}3355`,
+        iban: `IBAN NL${'*'.repeat(12)}4300`,
+      },
+    });
+    // (ContextForge's partial keeps a value's first and last character, the label's first letter here; a BSN's last
+    // four behind five stars; a bank account's first two and last four, label and all)
+    // the same shapes without their label, or labels with no id after them, are left alone
+    const alone = {
+      date: 'the release of 07/04/2025',
+      ids: 'order 7702913355, ticket 204118736, ref NX4417203',
+      words: 'License: Apache, Passport: expired, DL pending',
+      stamp: 'Timestamp 20250324123045',
+    };
+    const plain = (await manager.invokeHook('tool_pre_invoke', { name: 'intake', args: alone }, ctx)).result;
+    assert.equal(plain.modified_payload ?? null, null);
+  });
+
+  it('names the types it found in a block as ContextForge does, and a detector switched off finds nothing', async () => {
+    const manager = await managerFor('pii-labelled-block', `
+plugins:
+  - name: "PIIBlockAll"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config: { block_on_detection: true }
+  - name: "PIINoBirthDates"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_post_invoke"]
+    config:
+      block_on_detection: true
+      detect_date_of_birth: false
+      detect_bank_account: false
+`);
+    const args = { note: 'Citizen Service Number 204118736, MRN: 00451877, IBAN NL91ABNA0417164300' };
+    const blocked = (await manager.invokeHook('tool_pre_invoke', { name: 'intake', args }, ctx)).result;
+    assert.equal(blocked.continue_processing, false);
+    assert.deepEqual(blocked.violation?.details, { detected_types: ['bank_account', 'bsn', 'medical_record'], count: 3 });
+    const off = (await manager.invokeHook('tool_post_invoke',
+      { name: 'intake', result: { note: 'DOB: 07/04/1982, Account: 7702913355, IBAN NL91ABNA0417164300' } }, ctx)).result;
+    assert.equal(off.continue_processing, true);
+    assert.equal(off.modified_payload ?? null, null);
+  });
+
   it('blocks a secret of an enabled type, and lets a disabled type through', async () => {
     const manager = await managerFor('secrets', `
 plugins:

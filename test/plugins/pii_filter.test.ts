@@ -140,8 +140,23 @@ describe('pii_filter', () => {
       redaction_text: '[REDACTED:{type}]',
       mask_char: '*',
       hash_salt: '',
+      type_names: {},
       allow: [],
       violations: 'cordon',
+    });
+  });
+
+  it('finds labelled ids (passport, licence, record, account, BSN, date of birth) only when switched on, label and all', () => {
+    const args = { a: 'Passport No: NX4417203', b: 'DOB 07/04/1982', c: 'Acct #7702913355', d: 'a date: 07/04/1982' };
+    assert.equal(build({ strategy: 'redact' }).tool_pre_invoke({ name: 't', args }), undefined);
+    const on = build({
+      strategy: 'redact',
+      detect: { passport: true, date_of_birth: true, bank_account: true },
+      type_names: { bank_account: 'account' },
+    }).tool_pre_invoke({ name: 't', args });
+    assert.deepEqual(on, {
+      modified_payload: { name: 't', args: { a: '[REDACTED:PASSPORT]', b: '[REDACTED:DATE_OF_BIRTH]', c: '[REDACTED:BANK_ACCOUNT]', d: 'a date: 07/04/1982' } },
+      metadata: { pii_found: 3, pii_types: { passport: 1, date_of_birth: 1, account: 1 } },
     });
   });
 
