@@ -85,6 +85,13 @@ interface Limit {
   subject: string;
   rate: string;
 }
+/** A limit once this request is counted in it. */
+interface Counted extends Limit {
+  key: string;
+  windowMs: number;
+  max: number;
+  count: number;
+}
 
 export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) => {
   const fallback = localStore();
@@ -117,10 +124,11 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
   const check = async (context: PluginContext | undefined, tool: string | null): Promise<HookResult | undefined> => {
     const store = storeNow();
     const limits = limitsFor(context, tool);
-    if (limits.length === 0) return undefined;
+    // ContextForge's says so when no limit applies to the request
+    if (limits.length === 0) return config.violations === 'contextforge' ? { metadata: { limited: false } } : undefined;
     const t = clockOrNull();
     // Every attempt counts in every dimension, blocked ones included, so a client hammering past its limit stays limited.
-    const counting = Promise.all(limits.map(async (limit) => {
+    const counting = Promise.all(limits.map(async (limit): Promise<Counted> => {
       const { limit: max, windowMs } = parseRate(limit.rate);
       const key = `${limit.dimension}:${limit.rate}:${limit.subject}`;
       const count = Number(await store.incr(key, windowMs));
@@ -156,8 +164,40 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
         },
       };
     }
-    const remaining = Math.min(...counted.map((c) => c.max - c.count));
-    return { metadata: { rate_limit_remaining: remaining } };
+    return passed(store, counted, t);
+  };
+
+  /**
+   * A request let through is told where it stands, as ContextForge's limiter tells it: the most restrictive limit's
+   * figures (the fewest requests left; the first of a tie) as `X-RateLimit-*` headers, with no Retry-After, and its
+   * reset time when the clock is granted. ContextForge's metadata also lists every limit; Cordon's, what is left.
+   */
+  const passed = async (store: CounterStore, counted: Counted[], t: number | null): Promise<HookResult> => {
+    const contextforge = config.violations === 'contextforge';
+    const tightest = counted.reduce((a, b) => (b.max - b.count < a.max - a.count ? b : a));
+    // when windows end: the tightest limit's for the Reset header, every limit's for ContextForge's metadata; a window
+    // this request opened ends a whole window from now (no store read), and a store that cannot say leaves it out
+    const wanted = contextforge ? counted : [tightest];
+    const ends = t === null ? null : await Promise.all(wanted.map((c) => (c.count === 1 ? t + c.windowMs : windowEnd(store, c.key, c.windowMs, t))))
+      .then((list) => new Map(wanted.map((c, i) => [c, list[i]!])), () => null);
+    const endOf = (c: Counted) => ends?.get(c) ?? null;
+    const remaining = tightest.max - tightest.count;
+    const headers: Record<string, string> = { 'X-RateLimit-Limit': String(tightest.max), 'X-RateLimit-Remaining': String(remaining) };
+    const end = endOf(tightest);
+    if (end !== null) headers['X-RateLimit-Reset'] = String(Math.ceil(end / 1000));
+    if (!contextforge) return { metadata: { rate_limit_remaining: remaining }, http_headers: headers };
+    // whole seconds until the window ends, rounded up as Retry-After is
+    const resetIn = (c: Counted) => {
+      const e = endOf(c);
+      return e === null || t === null ? {} : { reset_in: Math.max(0, Math.ceil((e - t) / 1000)) };
+    };
+    return {
+      metadata: {
+        limited: true, remaining, ...resetIn(tightest),
+        dimensions: { allowed: counted.map((c) => ({ limited: true, remaining: c.max - c.count, ...resetIn(c) })) },
+      },
+      http_headers: headers,
+    };
   };
 
   const unavailable = (error: string): HookResult => config.fail_mode === 'closed' ? {

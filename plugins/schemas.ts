@@ -14,6 +14,8 @@ export interface HookResult {
   modified_payload?: Payload | null;
   violation?: Omit<PluginViolation, 'plugin_name'> | null;
   metadata?: Record<string, unknown>;
+  /** headers for the gateway to send with a successful response (not merged by invokeHook) */
+  http_headers?: Record<string, string>;
 }
 
 /** A regular expression given as a string; a pattern that does not compile fails at config load, not on first use. */

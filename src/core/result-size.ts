@@ -20,6 +20,7 @@ export function contributedBytes({ result, global, local, localGiven }: Contribu
   if (result.modified_payload !== null) bytes += jsonBytes(result.modified_payload);
   if (Object.keys(result.metadata).length) bytes += jsonBytes(result.metadata);
   if (result.violation) bytes += jsonBytes(result.violation);
+  if (result.http_headers) bytes += jsonBytes(result.http_headers);
   if (global) bytes += entryBytes(global.state) + entryBytes(global.metadata);
   if (local) {
     bytes += entryBytes(changedEntries(local.state, localGiven?.state ?? {}));

@@ -37,6 +37,19 @@ export const ViolationSchema = z.looseObject({
 });
 export type PluginViolation = z.infer<typeof ViolationSchema>;
 
+/**
+ * HTTP headers a plugin asks the gateway to send with a successful response (ContextForge's `PluginResult.http_headers`,
+ * e.g. a rate limiter's `X-RateLimit-*`): header names as HTTP writes them, values without line breaks, so a gateway
+ * copying them can never split a response; at most 64, each bounded.
+ */
+export const HttpHeadersSchema = z
+  .record(
+    z.string().max(256).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
+    z.string().max(8192).regex(/^[^\r\n\0]*$/, 'must not hold CR, LF or NUL'),
+  )
+  .refine((headers) => Object.keys(headers).length <= 64, 'at most 64 headers');
+export type HttpHeaders = z.infer<typeof HttpHeadersSchema>;
+
 /** A hook function's return value as a plugin sends it; `undefined` means "continue, no change". */
 export const RawPluginResultSchema = z
   .looseObject({
@@ -44,6 +57,7 @@ export const RawPluginResultSchema = z
     modified_payload: z.unknown().nullable().default(null),
     violation: ViolationSchema.nullable().default(null),
     metadata: JsonObject.nullable().default({}),
+    http_headers: HttpHeadersSchema.nullish(),
   })
   .optional()
   .nullable();
@@ -54,6 +68,8 @@ const PluginResultSchema = z.object({
   modified_payload: z.unknown(),
   violation: ViolationSchema.nullable(),
   metadata: JsonObject,
+  /** present only when the plugin returned headers: `invokeHookForPlugin` hands them back, `invokeHook` does not merge them */
+  http_headers: HttpHeadersSchema.optional(),
 });
 /** `P` is what `modified_payload` holds: typed by hook through PluginManager.invokeHook (hook-types.ts). */
 export type PluginResult<P = unknown> = Omit<z.infer<typeof PluginResultSchema>, 'modified_payload'> & { modified_payload: P | null };
@@ -64,5 +80,6 @@ export function normalizeResult(raw: z.infer<typeof RawPluginResultSchema>): Plu
     modified_payload: raw?.modified_payload ?? null,
     violation: raw?.violation ?? null,
     metadata: raw?.metadata ?? {},
+    ...(raw?.http_headers ? { http_headers: raw.http_headers } : {}),
   };
 }

@@ -28,6 +28,25 @@ describe('invokeHookForPlugin', () => {
     assert.equal(result.metadata.m, 1);
   });
 
+  test('its http_headers come back with it, as ContextForge returns them; invokeHook does not merge them', async () => {
+    const headers = { 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '9' };
+    const result = await manager.invokeHookForPlugin('s_enf', 'tool_pre_invoke', toolPayload(), ctx({ s_enf: { http_headers: headers } }));
+    assert.deepEqual(result.http_headers, headers);
+    const chain = await manager.invokeHook('tool_pre_invoke', toolPayload(), ctx({ s_ign: { http_headers: headers } }));
+    assert.ok(ran(chain.result.metadata).includes('s_ign'));
+    assert.deepEqual(Object.keys(chain.result).sort(), ['continue_processing', 'metadata', 'modified_payload', 'violation']);
+    // a result without headers has no such key at all
+    const plain = await manager.invokeHookForPlugin('s_enf', 'tool_pre_invoke', toolPayload(), ctx());
+    assert.equal('http_headers' in plain, false);
+  });
+
+  test('http_headers that could split a response, or are no header names, are an invalid result', async () => {
+    for (const headers of [{ 'X-Note': 'a\r\nSet-Cookie: x=1' }, { 'Bad Name': 'v' }, { 'X-Num': 1 }]) {
+      await assert.rejects(manager.invokeHookForPlugin('s_enf', 'tool_pre_invoke', toolPayload(), ctx({ s_enf: { http_headers: headers } })),
+        (err: unknown) => err instanceof PluginError && err.error.code === 'INVALID_RESULT' && /http_headers/.test(err.message), JSON.stringify(headers));
+    }
+  });
+
   test('its modified_payload comes back as the plugin returned it, not filtered by the policy', async () => {
     const result = await manager.invokeHookForPlugin('s_enf', 'tool_post_invoke', { name: 'calc', result: 1 }, ctx({ s_enf: { set: { name: 'renamed', result: 2 } } }));
     assert.deepEqual(result.modified_payload, { name: 'renamed', result: 2 });

@@ -39,6 +39,7 @@ describe('parity: results are bounded by max_result_bytes, on what the plugin co
       { global_state: { blob: blob(4000) } },
       { global_metadata: { blob: blob(4000) } },
       { local: { blob: blob(4000) } },
+      { http_headers: { 'X-Blob': blob(4000) } },
     ];
     for (const script of scripts) {
       const global = ctx({ writer: script });

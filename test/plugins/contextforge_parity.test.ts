@@ -362,6 +362,40 @@ plugins:
     assert.equal(toolBlocked.violation?.http_status_code, 429);
     assert.equal((toolBlocked.violation?.http_headers as Record<string, string>)['X-RateLimit-Limit'], '1');
   });
+
+  it('tells a request it lets through where it stands: X-RateLimit-* as http_headers, no Retry-After, and its metadata', async () => {
+    const manager = await managerFor('rate-pass', `
+plugins:
+  - name: "LimitsPass"
+    kind: "cpex_rate_limiter.RateLimiterPlugin"
+    hooks: ["prompt_pre_fetch", "tool_pre_invoke"]
+    mode: "enforce"
+    config:
+      by_user: "10/second"
+      by_tenant: "100/hour"
+`);
+    const who = { request_id: 'r', user: 'rate-cf-pass-user', tenant_id: 'rate-cf-pass-tenant' };
+    const before = Math.floor(Date.now() / 1000);
+    const first = await manager.invokeHookForPlugin('LimitsPass', 'prompt_pre_fetch', { prompt_id: 'p', args: {} }, who);
+    assert.equal(first.violation, null);
+    // the most restrictive limit: the user's 10 a second, 9 left after this one
+    const { 'X-RateLimit-Reset': reset, ...counts } = first.http_headers!;
+    assert.deepEqual(counts, { 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '9' });
+    assert.ok(Number(reset) > before && Number(reset) <= Math.ceil(Date.now() / 1000) + 1, reset);
+    const metadata = first.metadata as { limited: boolean; remaining: number; reset_in: number; dimensions: { allowed: Array<{ remaining: number }> } };
+    assert.deepEqual([metadata.limited, metadata.remaining], [true, 9]);
+    assert.ok(metadata.reset_in >= 0 && metadata.reset_in <= 1, String(metadata.reset_in));
+    assert.deepEqual(metadata.dimensions.allowed.map((d) => d.remaining), [9, 99]);
+    // through the chain the headers are not merged into the result, as ContextForge's executor does not merge them
+    const { result } = await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: {} }, who);
+    assert.equal(result.continue_processing, true);
+    assert.equal('http_headers' in result, false);
+    assert.equal((result.metadata as { remaining: number }).remaining, 8);
+    // with no limit that applies (no user, no tenant, no tool limit), it says so
+    const anonymous = await manager.invokeHookForPlugin('LimitsPass', 'tool_pre_invoke', { name: 't', args: {} }, { request_id: 'r' });
+    assert.deepEqual(anonymous.metadata, { limited: false });
+    assert.equal('http_headers' in anonymous, false);
+  });
 });
 
 describe('URLReputationPlugin (test_url_reputation.py expectations)', () => {

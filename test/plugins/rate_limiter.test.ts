@@ -35,7 +35,12 @@ describe('rate_limiter', () => {
     assert.deepEqual(counts, { 'X-RateLimit-Limit': '3', 'X-RateLimit-Remaining': '0' });
     assert.ok(Number(reset) >= Math.floor((opened + 60_000) / 1000) && Number(reset) <= Math.ceil((Date.now() + 60_000) / 1000), reset);
     assert.ok(Number(retry) >= 1 && Number(retry) <= 60, retry);
-    assert.deepEqual(await call(plugin, 'search', context({ user: { email: 'bob@example.com' } })), { metadata: { rate_limit_remaining: 2 } });
+    const bob = await call(plugin, 'search', context({ user: { email: 'bob@example.com' } }));
+    assert.deepEqual(bob?.metadata, { rate_limit_remaining: 2 });
+    // a request let through gets the same headers, without Retry-After
+    const { 'X-RateLimit-Reset': bobReset, ...bobCounts } = bob?.http_headers ?? {};
+    assert.deepEqual(bobCounts, { 'X-RateLimit-Limit': '3', 'X-RateLimit-Remaining': '2' });
+    assert.ok(Number(bobReset) >= Math.floor((opened + 60_000) / 1000), bobReset);
   });
 
   it('limits tenants and tools, with "*" for every tool not named', async () => {
@@ -45,7 +50,10 @@ describe('rate_limiter', () => {
     const blocked = await call(plugin, 'lookup'); // the sixth call of tenant acme this hour
     assert.deepEqual(blocked?.violation?.details, { dimension: 'tenant', subject: 'acme', limit: '5/h', count: 6 });
     // another tenant has its own budget; the tool budget of lookup is shared (its second call of two)
-    assert.deepEqual(await call(plugin, 'lookup', context({ tenant_id: 'globex' })), { metadata: { rate_limit_remaining: 0 } });
+    const globex = await call(plugin, 'lookup', context({ tenant_id: 'globex' }));
+    assert.deepEqual(globex?.metadata, { rate_limit_remaining: 0 });
+    // the most restrictive limit's figures: the tool's, with none left
+    assert.deepEqual([globex?.http_headers?.['X-RateLimit-Limit'], globex?.http_headers?.['X-RateLimit-Remaining']], ['2', '0']);
   });
 
   it('skips dimensions a request does not have, and tool limits on prompts', async () => {
