@@ -129,7 +129,7 @@ function resultReply(result: PluginResult): Record<string, unknown> {
       http_status_code: (v as { http_status_code?: unknown }).http_status_code ?? null, http_headers: (v as { http_headers?: unknown }).http_headers ?? null,
     } : null,
     metadata: result.metadata,
-    http_headers: null,
+    http_headers: result.http_headers ?? null,
     retry_delay_ms: 0,
   };
 }

@@ -76,6 +76,11 @@ function checkTools(connect: () => Promise<Client>) {
     });
   });
 
+  test("invoke_hook: a plugin's http_headers are served as the result's", async () => {
+    const reply = await call('invoke_hook', invokeArgs({ http_headers: { 'X-RateLimit-Limit': '10' } }));
+    assert.deepEqual(reply.result.http_headers, { 'X-RateLimit-Limit': '10' });
+  });
+
   test('invoke_hook: a block carries a PluginViolation without its plugin_name, and the context comes back', async () => {
     const reply = await call('invoke_hook', invokeArgs({ block: { reason: 'r', description: 'd', code: 'C' }, local: { k: 1 }, global_state: { g: 2 } }));
     assert.deepEqual(sorted(reply), ['context', 'plugin_name', 'result']);
