@@ -132,11 +132,13 @@ export class PoolRunner implements Runner {
           // endless microtask loop a plugin left behind; stop that worker. Or queued while no worker has booted (each
           // held by a plugin's module or factory that loops): none can take it, so it is taken back.
           const cannotStart = this.pool.queueSize === 0 || !this.upkeep.anyBooted();
-          if (cannotStart && clock() - dispatched >= Math.max(soonest[0]!, STALL_MS)) {
+          const left = Math.max(soonest[0]!, STALL_MS) - (clock() - dispatched);
+          if (cannotStart && left <= 0) {
             stalled = true;
             return stop();
           }
-          return watch(soonest[0]!);
+          // a timer may fire a little before the clock says its time is up: wait out the rest, not a whole period
+          return watch(cannotStart ? left : soonest[0]!);
         }
         const left = startedAt + timeoutsMs[running]! - clock();
         if (left > 0) return watch(Math.min(left, soonest[running + 1] ?? Infinity));
