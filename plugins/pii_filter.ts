@@ -116,7 +116,11 @@ function mask(type: PiiType, text: string, maskChar: string): string {
 export default (config: PiiFilterConfig) => {
   const allow = config.allow.map((source) => new RegExp(`^(?:${source})$`));
   const on = (type: PiiType) => config.detect[type] ?? DEFAULT_ON[type];
-  const detectors = piiDetectors(config.phone_regions).filter((d) => on(d.type));
+  const detectors = piiDetectors(config.phone_regions, {
+    labelledSsnDigits: config.ssn_labelled_digits,
+    anyDateOfBirth: config.any_date_of_birth,
+    labelledIdsWithoutDigit: config.labelled_ids_without_digit,
+  }).filter((d) => on(d.type));
   const emails = on('email');
   const strategyOf = (type: PiiType): PiiStrategy => config.strategy_by_type[type] ?? config.strategy;
 

@@ -74,6 +74,11 @@ export const PiiFilterSchema = z.strictObject({
   /** names reports give types instead of Cordon's (`iban` -> ContextForge's `bank_account`) */
   type_names: z.partialRecord(z.enum(PII_TYPES), z.string().min(1)).default(() => ({})),
   allow: list(regexSource()),
+  /** ContextForge's wider detection, off by default: `SSN: 123456789`, any MM/DD/YYYY date (19xx, 20xx) as a date
+   * of birth, a labelled passport, licence or record number of letters only (`License: Apache`) */
+  ssn_labelled_digits: z.boolean().default(false),
+  any_date_of_birth: z.boolean().default(false),
+  labelled_ids_without_digit: z.boolean().default(false),
   /** ISO 3166 regions whose national written forms count as phone numbers (absent: US, CA, GB, DE, FR, IN, AU, JP, BR) */
   phone_regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 region like GB')).optional(),
   violations: Violations,

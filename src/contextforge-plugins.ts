@@ -198,6 +198,8 @@ const piiFilter = translator(
     strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', hash_label: 'HASH', hash_salt: randomUUID(), violations: 'contextforge',
     detect: { bsn: true, date_of_birth: true, passport: true, driver_license: true, medical_record: true, bank_account: true },
     type_names: { iban: 'bank_account' },
+    // and its detection is wider than Cordon's own: SSN: 123456789, every MM/DD/YYYY date, License: Apache
+    ssn_labelled_digits: true, any_date_of_birth: true, labelled_ids_without_digit: true,
   }),
   {
     detect_ssn: setIn('detect', 'ssn'),

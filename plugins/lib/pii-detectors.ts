@@ -101,43 +101,62 @@ function ipv6Valid(text: string): boolean {
 const nhsNamed = namedBefore(/nhs|health/i);
 const aadhaarNamed = namedBefore(/aadhaa?r|uidai|\buid/i);
 
+/** Detection wider than Cordon's own, as ContextForge's PII filter finds (each off unless asked for). */
+export interface PiiWidening {
+  /** an SSN written as nine bare digits behind `SSN` or `Social Security Number`, label and all */
+  labelledSsnDigits?: boolean;
+  /** every MM/DD/YYYY date of 19xx or 20xx is a date of birth, with no word saying so */
+  anyDateOfBirth?: boolean;
+  /** a passport, licence or record number behind its label may be letters only (`License: Apache`) */
+  labelledIdsWithoutDigit?: boolean;
+}
+
 /**
  * Identifiers that have no checksum or shape of their own (passports, licences, record and account numbers, dates of
  * birth, Dutch BSNs) are found only behind the label that names them, and the span is the label with the identifier,
  * as ContextForge's PII filter finds and masks them (`Passport Number: X1234567` -> `[REDACTED]`). Labels are read in
- * any case. A passport, licence or record number must hold a digit, so `License: Apache` is not one.
+ * any case. Unless widened, a passport, licence or record number must hold a digit, so `License: Apache` is not one.
  */
 const labelled = (label: string, value: string) => new RegExp(`\\b(?:${label})${value}\\b`, 'gi');
 const holdsDigit = (value: string) => /\d/.test(value);
+const anything = () => true;
 /** A US-written date (MM/DD/YYYY) counts as a date of birth only with a word saying so shortly before it. */
 const birthNamed = (_value: string, text: string, start: number) => wordsBefore(/\b(?:dob|born|birth)/i, text, start);
 
-function labelledDetectors(): PiiDetector<Detectable>[] {
+function labelledDetectors(widen: PiiWidening): PiiDetector<Detectable>[] {
+  const idValid = widen.labelledIdsWithoutDigit ? anything : holdsDigit;
   return [
+    ...(widen.labelledSsnDigits
+      ? [{ type: 'ssn' as const, pattern: labelled('SSN|Social\\s+Security(?:\\s+Number)?', '[:\\s#-]*(?!000|666|9\\d\\d)\\d{3}(?!00)\\d{2}(?!0000)\\d{4}') }]
+      : []),
     // "BSN: 123456789", "Citizen Service Number 123456789", "my BSN is 123456789"
     { type: 'bsn', pattern: labelled('(?:My\\s+)?BSN\\s+(?:is\\s+)?|(?:BSN|Citizen\\s+ID|Citizen\\s+Service\\s+Number|Burgerservicenummer)[:\\s#]*', '\\d{9}') },
     { type: 'date_of_birth', pattern: labelled('DOB|Date\\s+of\\s+Birth|Born|Birthday', '[:\\s]+\\d{1,2}[-/]\\d{1,2}[-/]\\d{2,4}') },
-    { type: 'date_of_birth', pattern: /\b(?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12]\d|3[01])[-/](?:19|20)\d{2}\b/g, valid: birthNamed },
-    { type: 'passport', pattern: labelled('Passport\\s+Number|Passport\\s+No|Passport', '[#:\\s-]+[A-Z0-9]{6,9}'), valid: holdsDigit },
+    {
+      type: 'date_of_birth',
+      pattern: /\b(?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12]\d|3[01])[-/](?:19|20)\d{2}\b/g,
+      valid: widen.anyDateOfBirth ? anything : birthNamed,
+    },
+    { type: 'passport', pattern: labelled('Passport\\s+Number|Passport\\s+No|Passport', '[#:\\s-]+[A-Z0-9]{6,9}'), valid: idValid },
     {
       type: 'driver_license',
       pattern: labelled("Driver'?s?\\s+Licen[cs]e(?:\\s+(?:Number|No))?|Licen[cs]e(?:\\s+(?:Number|No))?|DL", '[#:\\s]+[A-Z0-9]{5,20}'),
-      valid: holdsDigit,
+      valid: idValid,
     },
-    { type: 'medical_record', pattern: labelled('MRN|Medical\\s+Record(?:\\s+(?:Number|No))?', '[#:\\s]+[A-Z0-9]{6,12}'), valid: holdsDigit },
+    { type: 'medical_record', pattern: labelled('MRN|Medical\\s+Record(?:\\s+(?:Number|No))?', '[#:\\s]+[A-Z0-9]{6,12}'), valid: idValid },
     // an account number in words; an IBAN is the iban detector's (checked by mod 97)
     { type: 'bank_account', pattern: labelled('Bank\\s+Account|Account\\s+Number|Routing\\s+Account|Account|Acct', '[#:\\s-]*\\d{8,17}') },
   ];
 }
 
 /** Builds the detectors once per plugin instance (every regex compiled here). */
-export function piiDetectors(phoneRegions?: readonly string[]): PiiDetector<Detectable>[] {
+export function piiDetectors(phoneRegions?: readonly string[], widen: PiiWidening = {}): PiiDetector<Detectable>[] {
   const phone = phoneChecker(phoneRegions);
   // Order matters: an earlier type claims its text first. Labelled ids come first, as their label starts before any
   // number inside them; national ids (switched on by choice) come before cards, so a 12-digit Aadhaar number that
   // also happens to pass Luhn stays an Aadhaar number.
   return [
-    ...labelledDetectors(),
+    ...labelledDetectors(widen),
     { type: 'iban', pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g, valid: ibanChecker() },
     { type: 'ssn', pattern: SSN },
     { type: 'nhs_number', pattern: /(?<!\d[ -]?)\d{3}([ -]?)\d{3}\1\d{4}(?![ -]?\d)/g, valid: (t, text, at) => nhsMod11(digitsOf(t)) && nhsNamed(t, text, at) },

@@ -792,15 +792,51 @@ plugins:
     });
     // (ContextForge's partial keeps a value's first and last character, the label's first letter here; a BSN's last
     // four behind five stars; a bank account's first two and last four, label and all)
-    // the same shapes without their label, or labels with no id after them, are left alone
-    const alone = {
-      date: 'the release of 07/04/2025',
-      ids: 'order 7702913355, ticket 204118736, ref NX4417203',
-      words: 'License: Apache, Passport: expired, DL pending',
-      stamp: 'Timestamp 20250324123045',
-    };
+    // the same ids without their label are left alone
+    const alone = { ids: 'order 77029133, ticket 204118736, ref NX4417203', short: 'MRN: 12345, DL 1234' };
     const plain = (await manager.invokeHook('tool_pre_invoke', { name: 'intake', args: alone }, ctx)).result;
     assert.equal(plain.modified_payload ?? null, null);
+  });
+
+  it('finds what its wider patterns find: an SSN without separators behind its label, any MM/DD/YYYY date, ids of letters', async () => {
+    const manager = await managerFor('pii-wide', `
+plugins:
+  - name: "PIIWide"
+    kind: "cpex_pii_filter.PIIFilterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      detect_ssn: true
+      detect_bsn: false
+      detect_phone: false
+      detect_bank_account: false
+      default_mask_strategy: "redact"
+  - name: "PIIWidePartial"
+    kind: "plugins.pii_filter.pii_filter.PIIFilterPlugin"
+    hooks: ["tool_post_invoke"]
+    config: { default_mask_strategy: "partial", detect_phone: false }
+`);
+    const text = {
+      ssn: 'SSN: 512447391',
+      social: 'Social Security Number 512447391 on file',
+      date: 'the release of 07/04/2025',
+      words: 'License: Apache, Passport: expired, MRN: pending',
+      // invalid SSNs stay invalid, and other years are not dates of birth
+      invalid: 'SSN: 000447391, SSN 666123456, SSN: 912447391, in 07/04/1875',
+    };
+    const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'intake', args: text }, ctx);
+    assert.deepEqual(result.modified_payload, {
+      name: 'intake',
+      args: {
+        ssn: '[REDACTED]',
+        social: '[REDACTED] on file',
+        date: 'the release of [REDACTED]',
+        words: '[REDACTED], [REDACTED], [REDACTED]',
+        invalid: text.invalid,
+      },
+    });
+    assert.deepEqual(result.metadata, { pii_found: 6, pii_types: { ssn: 2, date_of_birth: 1, driver_license: 1, passport: 1, medical_record: 1 } });
+    const partial = (await manager.invokeHook('tool_post_invoke', { name: 'intake', result: { ssn: text.ssn, date: text.date } }, ctx)).result;
+    assert.deepEqual(partial.modified_payload, { name: 'intake', result: { ssn: '***-**-7391', date: 'the release of 0********5' } });
   });
 
   it('names the types it found in a block as ContextForge does, and a detector switched off finds nothing', async () => {

@@ -142,6 +142,9 @@ describe('pii_filter', () => {
       hash_salt: '',
       type_names: {},
       allow: [],
+      ssn_labelled_digits: false,
+      any_date_of_birth: false,
+      labelled_ids_without_digit: false,
       violations: 'cordon',
     });
   });
@@ -157,6 +160,17 @@ describe('pii_filter', () => {
     assert.deepEqual(on, {
       modified_payload: { name: 't', args: { a: '[REDACTED:PASSPORT]', b: '[REDACTED:DATE_OF_BIRTH]', c: '[REDACTED:BANK_ACCOUNT]', d: 'a date: 07/04/1982' } },
       metadata: { pii_found: 3, pii_types: { passport: 1, date_of_birth: 1, account: 1 } },
+    });
+  });
+
+  it("widens detection only when asked: labelled bare-digit SSNs, any MM/DD/YYYY date, ids of letters only", () => {
+    const args = { a: 'SSN: 512447391', b: 'shipped 03/18/2024', c: 'License: Apache', d: 'ssn 000447391' };
+    const detect = { date_of_birth: true, driver_license: true };
+    assert.equal(build({ strategy: 'redact', detect }).tool_pre_invoke({ name: 't', args }), undefined);
+    const wide = build({ strategy: 'redact', detect, ssn_labelled_digits: true, any_date_of_birth: true, labelled_ids_without_digit: true });
+    assert.deepEqual(wide.tool_pre_invoke({ name: 't', args })?.modified_payload, {
+      name: 't',
+      args: { a: '[REDACTED:SSN]', b: 'shipped [REDACTED:DATE_OF_BIRTH]', c: '[REDACTED:DRIVER_LICENSE]', d: 'ssn 000447391' },
     });
   });
 
