@@ -2,7 +2,7 @@ import type { HookResult, JsonSchemaSubset, JsonType, Payload, SchemaGuardConfig
 
 /**
  * Validates a tool's args (tool_pre_invoke) and result (tool_post_invoke) against the JSON Schema configured for
- * that tool, and blocks on the first `max_errors` problems. Implements the subset of JSON Schema the config schema
+ * that tool, and blocks on the first `max_errors` problems (all of them when it is null). Implements the subset of JSON Schema the config schema
  * accepts: type, properties, required, enum, minLength/maxLength, minimum/maximum, items, additionalProperties.
  * Self-contained for the sandbox.
  */
@@ -107,8 +107,9 @@ export default (config: SchemaGuardConfig) => {
       const schema = Object.hasOwn(schemas, tool) ? schemas[tool] : undefined;
       if (!schema) return requireSchema ? block(tool, field, [`no argument schema is configured for tool ${tool}`]) : undefined;
       const errors: string[] = [];
-      if (contextforge) validateContextForge(schema, payload[field] ?? (field === 'args' ? {} : null), '', errors, config.max_errors);
-      else validate(schema, payload[field], field, errors, config.max_errors);
+      const max = config.max_errors ?? Infinity;
+      if (contextforge) validateContextForge(schema, payload[field] ?? (field === 'args' ? {} : null), '', errors, max);
+      else validate(schema, payload[field], field, errors, max);
       if (errors.length > 0) return block(tool, field, errors);
       // ContextForge reports the (empty) list on every call it checked
       return contextforge ? { metadata: { schema_errors: [] } } : undefined;

@@ -257,7 +257,8 @@ export const SchemaGuardSchema = z.strictObject({
   arg_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
   result_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
   block_unknown_tools: z.boolean().default(false),
-  max_errors: z.number().int().positive().default(10),
+  /** null: every error (as ContextForge lists them); the list stays bounded by the payload and the schema */
+  max_errors: z.number().int().positive().nullable().default(10),
   /** false: a call that fails its schema goes through, the errors in metadata (`schema_errors`) */
   block: z.boolean().default(true),
   violations: Violations,

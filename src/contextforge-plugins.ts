@@ -164,7 +164,8 @@ function contextForgeSchema(schema: unknown): unknown {
 const schemasByTool = (value: unknown) =>
   value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([tool, schema]) => [tool, contextForgeSchema(schema)])) : value ?? {};
 
-const schemaGuard = translator('schema_guard', () => ({ violations: 'contextforge' }), {
+// ContextForge lists every error it finds
+const schemaGuard = translator('schema_guard', () => ({ max_errors: null, violations: 'contextforge' }), {
   arg_schemas: (value, out) => {
     out.arg_schemas = schemasByTool(value);
   },

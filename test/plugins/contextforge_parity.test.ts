@@ -327,6 +327,22 @@ plugins:
     assert.equal(loose.continue_processing, true);
     assert.deepEqual(loose.metadata.schema_errors, []);
   });
+
+  it('lists every error it finds, however many', async () => {
+    const manager = await managerFor('schema-all', `
+plugins:
+  - name: "sgAll"
+    kind: "plugins.schema_guard.schema_guard.SchemaGuardPlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      arg_schemas:
+        batch: { type: object, required: [rows], properties: { rows: { type: array, items: { type: integer } } } }
+`);
+    const rows = Array.from({ length: 25 }, (_, i) => `r${i}`);
+    const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'batch', args: { rows } }, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.deepEqual(result.violation?.details, { errors: rows.map((_, i) => `rows: [${i}]: Type mismatch: expected integer`) });
+  });
 });
 
 describe('RateLimiterPlugin (test_rate_limiter.py expectations)', () => {

@@ -59,6 +59,12 @@ describe('schema_guard', () => {
       'args: missing required property to',
       'args: missing required property subject',
     ]));
+    const all = build({ arg_schemas: { send_email: SEND_EMAIL }, max_errors: null });
+    assert.deepEqual(all.tool_pre_invoke({ name: 'send_email', args: { retries: -1 } }), block('send_email', [
+      'args: missing required property to',
+      'args: missing required property subject',
+      'args.retries: must be >= 0',
+    ]));
     assert.deepEqual(plugin.tool_pre_invoke({ name: 'send_email', args: { to: 'a@b.c', subject: 's', retries: 4 } }),
       block('send_email', ['args.retries: must be <= 3']));
   });
