@@ -141,31 +141,61 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     const counted = store === fallback ? await counting : await counting.catch((err: unknown) => String((err as Error)?.message ?? err).slice(0, 200));
     if (typeof counted === 'string') return unavailable(counted);
     const over = counted.filter((c) => c.count > c.max);
-    if (over.length > 0) {
-      // as ContextForge's: of the limits over, the one that lets the client back in soonest is reported
-      const ends = t === null ? [] : await Promise.all(over.map((c) => windowEnd(store, c.key, c.windowMs, t)));
-      const soonest = ends.length === 0 ? 0 : ends.indexOf(Math.min(...ends));
-      const hit = over[soonest]!;
-      const end = ends[soonest] ?? null;
-      const headers: Record<string, string> = { 'X-RateLimit-Limit': String(hit.max), 'X-RateLimit-Remaining': '0' };
-      if (end !== null && t !== null) {
-        headers['X-RateLimit-Reset'] = String(Math.ceil(end / 1000));
-        headers['Retry-After'] = String(Math.max(1, Math.ceil((end - t) / 1000)));
-      }
-      return {
-        continue_processing: false,
-        violation: {
-          reason: 'Rate limit exceeded',
-          description: `${hit.dimension} ${hit.subject} is over its limit of ${hit.rate}`,
-          code: config.violations === 'contextforge' ? 'RATE_LIMIT' : 'RATE_LIMITED',
-          details: { dimension: hit.dimension, subject: hit.subject, limit: hit.rate, count: hit.count },
-          http_status_code: 429,
-          http_headers: headers,
-        },
-      };
-    }
-    return passed(store, counted, t);
+    return over.length > 0 ? blocked(store, counted, over, t, context) : passed(store, counted, t);
   };
+
+  /** Seconds until a window ends (rounded up, as Retry-After is), at least one for a limit the request is over. */
+  const secondsLeft = (end: number, t: number, over: boolean) => Math.max(over ? 1 : 0, Math.ceil((end - t) / 1000));
+
+  /**
+   * A request over one limit or more is refused with 429, the limit that lets the client back in soonest (as
+   * ContextForge's chooses) in the X-RateLimit-* and Retry-After headers. ContextForge's details repeat its metadata:
+   * who was counted and every limit, over or not, with what is left and when it resets; Cordon's name the limit.
+   */
+  const blocked = async (store: CounterStore, counted: Counted[], over: Counted[], t: number | null, context: PluginContext | undefined): Promise<HookResult> => {
+    const contextforge = config.violations === 'contextforge';
+    const ends = t === null ? null : await endsOf(store, contextforge ? counted : over, t);
+    const endOf = (c: Counted) => ends?.get(c) ?? null;
+    const hit = over.reduce((a, b) => ((endOf(b) ?? Infinity) < (endOf(a) ?? Infinity) ? b : a));
+    const end = endOf(hit);
+    const headers: Record<string, string> = { 'X-RateLimit-Limit': String(hit.max), 'X-RateLimit-Remaining': '0' };
+    if (end !== null && t !== null) {
+      headers['X-RateLimit-Reset'] = String(Math.ceil(end / 1000));
+      headers['Retry-After'] = String(secondsLeft(end, t, true));
+    }
+    const dimension = (c: Counted) => {
+      const e = endOf(c);
+      const isOver = c.count > c.max;
+      return { limited: true, remaining: isOver ? 0 : c.max - c.count, ...(e === null || t === null ? {} : { reset_in: secondsLeft(e, t, isOver) }) };
+    };
+    const allowed = counted.filter((c) => c.count <= c.max);
+    const tenant = context?.global_context?.tenant_id?.trim();
+    return {
+      continue_processing: false,
+      violation: {
+        reason: 'Rate limit exceeded',
+        description: contextforge ? 'Rate limit exceeded' : `${hit.dimension} ${hit.subject} is over its limit of ${hit.rate}`,
+        code: contextforge ? 'RATE_LIMIT' : 'RATE_LIMITED',
+        details: contextforge ? {
+          ...dimension(hit),
+          // ContextForge counts a request with no user as "anonymous"
+          user_id: userOf(context) ?? 'anonymous',
+          ...(tenant ? { tenant_id: tenant } : {}),
+          dimensions: { violated: over.map(dimension), ...(allowed.length > 0 ? { allowed: allowed.map(dimension) } : {}) },
+        } : { dimension: hit.dimension, subject: hit.subject, limit: hit.rate, count: hit.count },
+        http_status_code: 429,
+        http_headers: headers,
+      },
+    };
+  };
+
+  /**
+   * When each limit's window ends (ms); a window this request opened ends a whole window from now (no store read).
+   * A store that cannot say leaves them all out (null).
+   */
+  const endsOf = (store: CounterStore, list: Counted[], t: number): Promise<Map<Counted, number> | null> =>
+    Promise.all(list.map((c) => (c.count === 1 ? t + c.windowMs : windowEnd(store, c.key, c.windowMs, t))))
+      .then((found) => new Map(list.map((c, i) => [c, found[i]!])), () => null);
 
   /**
    * A request let through is told where it stands, as ContextForge's limiter tells it: the most restrictive limit's
@@ -175,21 +205,17 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
   const passed = async (store: CounterStore, counted: Counted[], t: number | null): Promise<HookResult> => {
     const contextforge = config.violations === 'contextforge';
     const tightest = counted.reduce((a, b) => (b.max - b.count < a.max - a.count ? b : a));
-    // when windows end: the tightest limit's for the Reset header, every limit's for ContextForge's metadata; a window
-    // this request opened ends a whole window from now (no store read), and a store that cannot say leaves it out
-    const wanted = contextforge ? counted : [tightest];
-    const ends = t === null ? null : await Promise.all(wanted.map((c) => (c.count === 1 ? t + c.windowMs : windowEnd(store, c.key, c.windowMs, t))))
-      .then((list) => new Map(wanted.map((c, i) => [c, list[i]!])), () => null);
+    // when windows end: the tightest limit's for the Reset header, every limit's for ContextForge's metadata
+    const ends = t === null ? null : await endsOf(store, contextforge ? counted : [tightest], t);
     const endOf = (c: Counted) => ends?.get(c) ?? null;
     const remaining = tightest.max - tightest.count;
     const headers: Record<string, string> = { 'X-RateLimit-Limit': String(tightest.max), 'X-RateLimit-Remaining': String(remaining) };
     const end = endOf(tightest);
     if (end !== null) headers['X-RateLimit-Reset'] = String(Math.ceil(end / 1000));
     if (!contextforge) return { metadata: { rate_limit_remaining: remaining }, http_headers: headers };
-    // whole seconds until the window ends, rounded up as Retry-After is
     const resetIn = (c: Counted) => {
       const e = endOf(c);
-      return e === null || t === null ? {} : { reset_in: Math.max(0, Math.ceil((e - t) / 1000)) };
+      return e === null || t === null ? {} : { reset_in: secondsLeft(e, t, false) };
     };
     return {
       metadata: {

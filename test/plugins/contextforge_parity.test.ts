@@ -412,6 +412,53 @@ plugins:
     assert.deepEqual(anonymous.metadata, { limited: false });
     assert.equal('http_headers' in anonymous, false);
   });
+
+  it("a block's details repeat its metadata: who was counted, and every limit over or not, with what is left and when it resets", async () => {
+    const manager = await managerFor('rate-details', `
+plugins:
+  - name: "LimitsDetails"
+    kind: "cpex_rate_limiter.RateLimiterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      by_user: "2/hour"
+      by_tenant: "100/hour"
+      by_tool: { lookup: "50/hour" }
+`);
+    const who = { request_id: 'r', user: { email: 'rate-cf-details@corp.example' }, tenant_id: 'rate-cf-details-tenant' };
+    const call = () => manager.invokeHook('tool_pre_invoke', { name: 'lookup', args: {} }, who);
+    await call();
+    await call();
+    const { violation } = (await call()).result;
+    assert.deepEqual([violation?.reason, violation?.description, violation?.code], ['Rate limit exceeded', 'Rate limit exceeded', 'RATE_LIMIT']);
+    const details = violation?.details as { reset_in: number; dimensions: { violated: Array<{ reset_in: number }>; allowed: Array<{ reset_in: number }> } };
+    // the windows are an hour long: what is left of them, in whole seconds, is set apart from the rest
+    const resets = [details.reset_in, ...details.dimensions.violated.map((d) => d.reset_in), ...details.dimensions.allowed.map((d) => d.reset_in)];
+    for (const reset of resets) assert.ok(reset >= 3500 && reset <= 3600, String(reset));
+    const [first, ...others] = resets;
+    const without = (d: object) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'reset_in'));
+    assert.deepEqual({ ...without(details), dimensions: { violated: details.dimensions.violated.map(without), allowed: details.dimensions.allowed.map(without) } }, {
+      limited: true,
+      remaining: 0,
+      user_id: 'rate-cf-details@corp.example',
+      tenant_id: 'rate-cf-details-tenant',
+      dimensions: { violated: [{ limited: true, remaining: 0 }], allowed: [{ limited: true, remaining: 97 }, { limited: true, remaining: 47 }] },
+    });
+    assert.equal((violation?.http_headers as Record<string, string>)['Retry-After'], String(first));
+    assert.equal(others[0], first);
+    // a request with no user is counted as ContextForge names it
+    const small = await managerFor('rate-details-tenant', `
+plugins:
+  - name: "LimitsTenant"
+    kind: "plugins.rate_limiter.rate_limiter.RateLimiterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config: { by_tenant: "1/hour" }
+`);
+    const tenantCall = () => small.invokeHook('tool_pre_invoke', { name: 'other', args: {} }, { request_id: 'r', tenant_id: 'rate-cf-details-small' });
+    await tenantCall();
+    const anonymous = (await tenantCall()).result.violation?.details as Record<string, unknown>;
+    assert.deepEqual([anonymous.user_id, anonymous.tenant_id, anonymous.remaining], ['anonymous', 'rate-cf-details-small', 0]);
+    assert.equal('allowed' in (anonymous.dimensions as object), false);
+  });
 });
 
 describe('URLReputationPlugin (test_url_reputation.py expectations)', () => {
