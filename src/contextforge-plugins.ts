@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SECRET_TYPES as CORDON_SECRET_TYPES, type SecretType } from '../plugins/lib/secret-rules.js';
 import type { ForeignKind } from './runtime/kinds.js';
 
 /**
@@ -242,11 +243,24 @@ const piiFilter = translator(
   },
 );
 
-const SECRET_TYPES: Record<string, string> = {
-  aws_access_key_id: 'aws_access_key', aws_secret_access_key: 'aws_secret_key', google_api_key: 'google_api_key',
-  slack_token: 'slack_token', private_key_block: 'private_key', jwt_like: 'jwt', github_token: 'github_token',
+/** ContextForge's secret types, each as the Cordon detector that finds it and whether it is on there by default. */
+const SECRET_TYPES: Record<string, [ours: SecretType, onByDefault: boolean]> = {
+  aws_access_key_id: ['aws_access_key', true], aws_secret_access_key: ['aws_secret_key', true],
+  google_api_key: ['google_api_key', true], github_token: ['github_token', true], stripe_secret_key: ['stripe_key', true],
+  slack_token: ['slack_token', true], private_key_block: ['private_key', true],
+  // its broad patterns are off unless switched on
+  generic_api_key_assignment: ['generic_api_key', false], jwt_like: ['jwt', false],
 };
-const CONTEXTFORGE_SECRET_NAMES = Object.fromEntries(Object.entries(SECRET_TYPES).map(([theirs, ours]) => [ours, theirs]));
+const CONTEXTFORGE_SECRET_NAMES = Object.fromEntries(Object.entries(SECRET_TYPES).map(([theirs, [ours]]) => [ours, theirs]));
+/**
+ * ContextForge's detectors: its default set, with `enabled` switching each named type on or off; a type it does not
+ * have (Cordon's other detectors, passwords included) is off.
+ */
+function secretDetectors(enabled: Out): Out {
+  const detect: Out = Object.fromEntries(CORDON_SECRET_TYPES.map((type) => [type, false]));
+  for (const [theirs, [ours, on]] of Object.entries(SECRET_TYPES)) detect[ours] = Object.hasOwn(enabled, theirs) ? enabled[theirs] : on;
+  return detect;
+}
 /**
  * ContextForge blocks unless block_on_detection is false, and only at min_findings_to_block findings; a call it does
  * not block is redacted when redact is true, else let through with its findings reported in metadata.
@@ -258,17 +272,15 @@ const secretsDetection = translator('secrets_detection', (config) => {
     below_min_findings: otherwise,
     redaction_text: '***REDACTED***',
     type_names: CONTEXTFORGE_SECRET_NAMES,
+    detect: secretDetectors({}),
     violations: 'contextforge',
   };
 }, {
   enabled: (value, out, none) => {
-    if (!value || typeof value !== 'object') return none();
-    const detect: Out = { github_token: false, generic_api_key: false };
-    for (const [type, on] of Object.entries(value)) {
-      if (Object.hasOwn(SECRET_TYPES, type)) detect[SECRET_TYPES[type]!] = on;
-      else if (on) return none(`enabled.${type} has no equivalent`);
-    }
-    out.detect = detect;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return none();
+    // its hex_secret_32 and base64_24 (any long hex or base64 run) have no Cordon detector
+    for (const [type, on] of Object.entries(value)) if (!Object.hasOwn(SECRET_TYPES, type) && on) return none(`enabled.${type} has no equivalent`);
+    out.detect = secretDetectors(value as Out);
   },
   // both read in the base above
   redact: noEffect,

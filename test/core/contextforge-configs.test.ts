@@ -92,7 +92,11 @@ plugin_settings: { plugin_timeout: 5 }
     assert.equal(byName.Limits!.capabilities.store, true);
     assert.deepEqual(byName.Resources!.config.allowed_schemes, ['https']);
     assert.equal(byName.Resources!.config.max_content_bytes, 2048);
-    assert.equal((byName.Secrets!.config.detect as Record<string, boolean>).github_token, false);
+    // ContextForge's default set, enabled's types switched on: github_token is on there unless switched off, and
+    // the detectors it has no pattern for are off
+    const secrets = byName.Secrets!.config.detect as Record<string, boolean>;
+    assert.deepEqual(Object.keys(secrets).filter((type) => secrets[type]).sort(),
+      ['aws_access_key', 'aws_secret_key', 'github_token', 'google_api_key', 'jwt', 'private_key', 'slack_token', 'stripe_key']);
     assert.equal(byName.Secrets!.config.action, 'block');
   });
 

@@ -946,6 +946,37 @@ plugins:
     assert.equal(slack.continue_processing, true);
   });
 
+  it('finds its default set unless enabled says otherwise (a type not named keeps its default), and nothing it has no pattern for', async () => {
+    const manager = await managerFor('secrets-defaults', `
+plugins:
+  - name: "SecretsDefault"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["tool_post_invoke"]
+    config: { redact: false, block_on_detection: false }
+  - name: "SecretsBroad"
+    kind: "cpex_secrets_detection.SecretsDetectionPlugin"
+    hooks: ["prompt_pre_fetch"]
+    config:
+      enabled: { jwt_like: true, generic_api_key_assignment: true, github_token: false }
+      block_on_detection: false
+`);
+    const samples = {
+      aws: 'key AKIAZ7QX4MNB2KDRWQ3P',
+      github: 'token ghp_Zq8Lw2Xv9Rt4Ym6Kp1Nb7Hc3Jd5Fg0Se2UaQ',
+      stripe: 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ9',
+      jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.Xk3v9QpL2mZr8TnW4yB6cD1fG7hJ0sA5eU',
+      generic: 'api_key = "Q7mZ2xLw9Rt4Yv6Kp1Nb8Hc3"',
+      // no ContextForge pattern finds these
+      password: 'db password = "Tr0ub4dor&3x!"',
+      webhook: 'https://hooks.slack.com/services/T0ABCDEFG/B0HIJKLMN/AbCdEfGhIjKlMnOpQrStUvWx',
+    };
+    const types = (metadata: Record<string, unknown>) => (metadata.secrets_findings as Array<{ type: string }>).map((f) => f.type).sort();
+    const defaults = (await manager.invokeHook('tool_post_invoke', { name: 't', result: samples }, ctx)).result;
+    assert.deepEqual(types(defaults.metadata), ['aws_access_key_id', 'github_token', 'stripe_secret_key']);
+    const broad = (await manager.invokeHook('prompt_pre_fetch', { prompt_id: 'p', args: samples }, ctx)).result;
+    assert.deepEqual(types(broad.metadata), ['aws_access_key_id', 'generic_api_key_assignment', 'jwt_like', 'stripe_secret_key']);
+  });
+
   it("blocks with its reason and where it looked, and redacts with its ***REDACTED*** when told to redact instead", async () => {
     const manager = await managerFor('secrets-cf', `
 plugins:
