@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PluginContext, PluginViolation } from '../src/core/schemas.js';
+import { compileUrlPattern } from './lib/url-patterns.js';
 
 /**
  * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load
@@ -184,12 +185,22 @@ export const ResourceFilterSchema = z.strictObject({
 export type ResourceFilterConfig = z.infer<typeof ResourceFilterSchema>;
 
 // ---- url_reputation
+/** A URL pattern, checked as the plugin compiles it (a leading `(?i)` read as the i flag) */
+const urlPattern = z.string().min(1, { abort: true }).superRefine((source, ctx) => {
+  try {
+    if (compileUrlPattern(source, false).test('')) ctx.addIssue({ code: 'custom', message: 'pattern must not match the empty string' });
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
+  }
+});
 export const UrlReputationSchema = z.strictObject({
   blocked_domains: list(domain),
-  blocked_patterns: list(regexSource('i')),
+  blocked_patterns: list(urlPattern),
   allowed_domains: list(domain),
-  /** URLs matching one of these (case-insensitively) always pass, as `allowed_domains` do */
-  allowed_patterns: list(regexSource('i')),
+  /** URLs matching one of these always pass, as `allowed_domains` do */
+  allowed_patterns: list(urlPattern),
+  /** patterns match case as written (as ContextForge's do); a pattern starting `(?i)` ignores it either way */
+  case_sensitive_patterns: z.boolean().default(false),
   /** blocks every URL whose scheme is not https */
   https_only: z.boolean().default(false),
   violations: Violations,

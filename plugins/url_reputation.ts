@@ -1,3 +1,4 @@
+import { compileUrlPattern } from './lib/url-patterns.js';
 import type { HookResult, Payload, UrlReputationConfig } from './schemas.js';
 
 /**
@@ -34,8 +35,9 @@ interface Verdict {
 }
 
 export default (config: UrlReputationConfig) => {
-  const patterns = config.blocked_patterns.map((source) => ({ source, re: new RegExp(source, 'i') }));
-  const allowedPatterns = config.allowed_patterns.map((source) => new RegExp(source, 'i'));
+  const compile = (source: string) => compileUrlPattern(source, config.case_sensitive_patterns);
+  const patterns = config.blocked_patterns.map((source) => ({ source, re: compile(source) }));
+  const allowedPatterns = config.allowed_patterns.map(compile);
 
   /** In ContextForge's order: allowed domains, allowed patterns, then https only, blocked domains, blocked patterns. */
   const judge = (url: string): string | null => {

@@ -315,19 +315,29 @@ const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforg
   // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
 }, { capabilities: { store: true, clock: true } });
 
-// ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true)
-const urlReputation = translator('url_reputation', () => ({ https_only: true, violations: 'contextforge' }), {
+/** Python patterns for a plugin that matches case as written: a leading `(?i)` kept, for the plugin to read. */
+const patternsKeepingCase = (value: unknown) => (Array.isArray(value)
+  ? value.map((p) => {
+    if (typeof p !== 'string') return p;
+    const { source, flags } = pythonPattern(p);
+    return flags.includes('i') ? `(?i)${source}` : source;
+  })
+  : value);
+
+// ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true), and its patterns
+// match the URL as written, case included
+const urlReputation = translator('url_reputation', () => ({ https_only: true, case_sensitive_patterns: true, violations: 'contextforge' }), {
   blocked_domains: (value, out) => {
     out.blocked_domains = value ?? [];
   },
   blocked_patterns: (value, out) => {
-    out.blocked_patterns = patterns(value ?? []);
+    out.blocked_patterns = patternsKeepingCase(value ?? []);
   },
   whitelist_domains: (value, out) => {
     out.allowed_domains = value ?? [];
   },
   allowed_patterns: (value, out) => {
-    out.allowed_patterns = patterns(value ?? []);
+    out.allowed_patterns = patternsKeepingCase(value ?? []);
   },
   use_heuristic_check: onlyIf((v) => v === false),
   block_non_secure_http: same('https_only'),

@@ -524,6 +524,26 @@ plugins:
     assert.equal((await fetchOn('https://www.partner.example/')).violation?.reason, 'Blocked domain');
   });
 
+  it("matches its patterns against the URL as written, case included; a leading (?i) ignores case", async () => {
+    const cased = await managerFor('urls-case', `
+plugins:
+  - name: "UrlsCase"
+    kind: "cpex_url_reputation.URLReputationPlugin"
+    hooks: ["resource_pre_fetch"]
+    config:
+      allowed_patterns: ['/Public/']
+      blocked_patterns: ["Admin", "(?i)token="]
+      block_non_secure_http: false
+`);
+    const fetchOn = async (uri: string) => (await cased.invokeHook('resource_pre_fetch', { uri, metadata: {} }, ctx)).result;
+    assert.equal((await fetchOn('https://site.example/Admin/panel')).violation?.reason, 'Blocked pattern');
+    assert.equal((await fetchOn('https://site.example/admin/panel')).continue_processing, true);
+    assert.equal((await fetchOn('https://site.example/q?TOKEN=1')).violation?.reason, 'Blocked pattern');
+    // an allowed pattern is read with case too: /public/ is not /Public/
+    assert.equal((await fetchOn('https://site.example/Public/Admin')).continue_processing, true);
+    assert.equal((await fetchOn('https://site.example/public/Admin')).violation?.reason, 'Blocked pattern');
+  });
+
   it('refuses the heuristic keys it cannot honour, naming plugin and key', async () => {
     await assert.rejects(managerFor('urls-heuristic', `
 plugins:

@@ -46,6 +46,15 @@ describe('url_reputation', () => {
     assert.equal(plugin.resource_pre_fetch({ uri: 'https://blog.example.org/wp-admin/users', metadata: {} })?.violation?.code, 'URL_BLOCKED');
   });
 
+  it('with case_sensitive_patterns, matches case as written unless a pattern starts with (?i)', () => {
+    const cased = build({ blocked_patterns: ['/Admin/', '(?i)\\.exe$'], case_sensitive_patterns: true });
+    const fetch = (uri: string) => cased.resource_pre_fetch({ uri, metadata: {} })?.violation?.details;
+    assert.deepEqual(fetch('https://a.example/Admin/x'), { url: 'https://a.example/Admin/x', location: 'uri', rule: 'pattern /Admin/' });
+    assert.equal(fetch('https://a.example/admin/x'), undefined);
+    assert.equal((fetch('https://a.example/SETUP.EXE') as { rule: string }).rule, 'pattern (?i)\\.exe$');
+    assertIssueAt(configErrors('url_reputation', { blocked_patterns: ['(?i)(?<'] }), 'blocked_patterns.0', /invalid regular expression/);
+  });
+
   it('lets allowed domains through and ignores look-alike hosts', () => {
     const payload = {
       name: 't',
