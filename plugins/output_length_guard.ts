@@ -29,6 +29,28 @@ const numeric = (text: string) => text.length <= 50 && NUMERIC.test(text) && Num
 
 interface Offence { kind: 'over' | 'under'; length: number; tokens: number }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Where an MCP result keeps its structured content, as ContextForge looks for it: a non-null one, camelCase first. */
+function structuredKey(result: Record<string, unknown>): string | null {
+  for (const key of ['structuredContent', 'structured_content']) if (result[key] !== undefined && result[key] !== null) return key;
+  return null;
+}
+
+/**
+ * ContextForge's text for a truncated structure: a one-key object by its value (up to 10 levels down), a string as it
+ * is, a list or object as compact JSON, anything else as Python writes it.
+ */
+function asText(data: unknown, depth = 0): string {
+  if (typeof data === 'string') return data;
+  if (isRecord(data)) {
+    const keys = Object.keys(data);
+    if (keys.length === 1 && depth < 10) return asText(data[keys[0]!], depth + 1);
+  }
+  if (Array.isArray(data) || isRecord(data)) return JSON.stringify(data);
+  return data === null ? 'None' : data === true ? 'True' : data === false ? 'False' : String(data);
+}
+
 export default (config: OutputLengthGuardConfig) => {
   const tokens = config.limit_mode === 'token';
   const max = tokens ? config.max_tokens : config.max_chars;
@@ -75,24 +97,111 @@ export default (config: OutputLengthGuardConfig) => {
       : { reason: 'Output too short', description: `${field} holds ${under} string(s) shorter than ${min} ${unit}`, code: 'OUTPUT_TOO_SHORT', details: metadata };
   }
 
+  /** How a string is out of bounds, if it is (numbers written as strings never are, with skip_numeric). */
+  function offence(text: string): Offence | null {
+    if (config.skip_numeric && numeric(text)) return null;
+    const estimate = Math.floor(text.length / config.chars_per_token);
+    const measure = tokens ? estimate : text.length;
+    if (max !== null && measure > max) return { kind: 'over', length: text.length, tokens: estimate };
+    if (min > 0 && measure < min) return { kind: 'under', length: text.length, tokens: estimate };
+    return null;
+  }
+
+  /**
+   * ContextForge's handling of an MCP result with structured content: only the strings inside it are limited, the
+   * first one out of bounds blocks (named by its path), and a truncated structure replaces `content` with its text.
+   */
+  function structured(payload: Payload, result: Record<string, unknown>, key: string): HookResult {
+    const limits = { min_tokens: config.min_tokens, max_tokens: config.max_tokens, chars_per_token: config.chars_per_token };
+    if (config.strategy === 'block') {
+      const found = firstOffence(result[key], '');
+      if (found === null) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
+      return {
+        continue_processing: false,
+        violation: structuredViolation(found.offence, found.path),
+        metadata: { structured_content_blocked: true, location: key, ...limits },
+      };
+    }
+    let modified = false;
+    const limited = mapStrings(result[key], (text) => {
+      if (offence(text)?.kind !== 'over') return text;
+      modified = true;
+      return truncate(text);
+    });
+    if (!modified) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
+    return {
+      modified_payload: { ...payload, result: { ...result, [key]: limited, content: [{ type: 'text', text: asText(limited) }] } },
+      metadata: { mcp_result_processed: true, items_modified: true, structured_content_processed: true, ...limits },
+    };
+  }
+
+  /** The first string out of bounds, depth first in order, with ContextForge's path to it (`items[0].name`). */
+  function firstOffence(value: unknown, path: string): { offence: Offence; path: string } | null {
+    if (typeof value === 'string') {
+      const found = offence(value);
+      return found ? { offence: found, path } : null;
+    }
+    const entries: Array<[string, unknown]> = Array.isArray(value)
+      ? value.map((item, i) => [`${path}[${i}]`, item])
+      : isRecord(value) ? Object.entries(value).map(([k, item]) => [path ? `${path}.${k}` : k, item]) : [];
+    for (const [at, item] of entries) {
+      const found = firstOffence(item, at);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  function structuredViolation(first: Offence, path: string): NonNullable<HookResult['violation']> {
+    const at = path ? ` at ${path}` : '';
+    const location = path || 'root';
+    const common = { http_status_code: 422, mcp_error_code: -32000 };
+    if (first.kind === 'under') {
+      return {
+        reason: `String length/tokens below minimum${at}`,
+        description: `String length ${first.length} or tokens ${first.tokens} below minimum${at}`,
+        code: 'OUTPUT_LENGTH_VIOLATION',
+        details: { length: first.length, min_chars: config.min_chars, token_count: first.tokens, min_tokens: config.min_tokens, location },
+        ...common,
+      };
+    }
+    return tokens
+      ? {
+        reason: `Estimated token count out of bounds${at}`,
+        description: `Estimated token count ${first.tokens} exceeds max_tokens ${max}${at}`,
+        code: 'OUTPUT_TOKEN_VIOLATION',
+        details: { token_count: first.tokens, max_tokens: max, chars_per_token: config.chars_per_token, strategy: config.strategy, location },
+        ...common,
+      }
+      : {
+        reason: `String length out of bounds${at}`,
+        description: `String length ${first.length} exceeds max_chars ${max}${at}`,
+        code: 'OUTPUT_LENGTH_VIOLATION',
+        details: { length: first.length, max_chars: max, strategy: config.strategy, location },
+        ...common,
+      };
+  }
+
   const guard = (field: string) => (payload: Payload): HookResult | undefined => {
+    const result = payload[field];
+    if (config.structured_content && field === 'result' && isRecord(result) && Array.isArray(result.content)) {
+      const key = structuredKey(result);
+      if (key !== null) return structured(payload, result, key);
+    }
     let over = 0;
     let under = 0;
     let longest = 0;
     let first: Offence | undefined;
     const limit = (text: string) => {
-      if (config.skip_numeric && numeric(text)) return text;
-      const estimate = Math.floor(text.length / config.chars_per_token);
-      const measure = tokens ? estimate : text.length;
-      if (max !== null && measure > max) {
+      const found = offence(text);
+      if (found?.kind === 'over') {
         over++;
         longest = Math.max(longest, text.length);
-        first ??= { kind: 'over', length: text.length, tokens: estimate };
+        first ??= found;
         return truncate(text);
       }
-      if (min > 0 && measure < min) {
+      if (found) {
         under++;
-        first ??= { kind: 'under', length: text.length, tokens: estimate };
+        first ??= found;
       }
       return text;
     };

@@ -157,6 +157,9 @@ export const OutputLengthGuardSchema = z
     word_boundary: z.boolean().default(false),
     /** strings that read as a finite number (up to 50 characters: "12345", "1.5e-9") are never limited */
     skip_numeric: z.boolean().default(false),
+    /** tool_post_invoke: an MCP result with a non-null `structuredContent` (or `structured_content`) is limited
+     * there only, and a truncation rewrites `content` as one text item, as ContextForge's guard does */
+    structured_content: z.boolean().default(false),
     violations: Violations,
   })
   .refine((c) => c.limit_mode !== 'character' || c.max_chars === null || c.ellipsis.length < c.max_chars, {

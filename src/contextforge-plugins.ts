@@ -128,7 +128,8 @@ function lengthGuardEllipsis(config: Out): unknown {
 const outputLengthGuard = translator(
   'output_length_guard',
   // ContextForge's defaults: no maximum, and numbers written as strings never limited
-  (config) => ({ max_chars: null, skip_numeric: true, ellipsis: lengthGuardEllipsis(config), violations: 'contextforge' }),
+  // and an MCP result's structured content limited as its guard does
+  (config) => ({ max_chars: null, skip_numeric: true, structured_content: true, ellipsis: lengthGuardEllipsis(config), violations: 'contextforge' }),
   {
     limit_mode: word('limit_mode'),
     max_chars: limit('max_chars'),

@@ -671,6 +671,87 @@ plugins:
   });
 });
 
+describe('OutputLengthGuardPlugin: an MCP result with structured content (output_length_guard.py, structured.py)', () => {
+  const guard = (name: string, config: string) => managerFor(name, `
+plugins:
+  - name: "${name}"
+    kind: "plugins.output_length_guard.output_length_guard.OutputLengthGuardPlugin"
+    hooks: ["tool_post_invoke"]
+    config: ${config}
+`);
+  const post = async (manager: PluginManager, result: unknown) => (await manager.invokeHook('tool_post_invoke', { name: 'report', result }, ctx)).result;
+  const untouched = { type: 'text', text: 'the original rendering, far longer than ten characters' };
+
+  it('limits only the strings of structuredContent, numbers written as strings skipped, and rewrites content from it', async () => {
+    const manager = await guard('len-structured', '{ max_chars: 10, ellipsis: "...", strategy: "truncate" }');
+    const { modified_payload, metadata } = await post(manager, {
+      content: [untouched],
+      structuredContent: { items: ['Quarterly revenue grew', '12345678901234', 'ok', 7] },
+      isError: false,
+    });
+    assert.deepEqual(modified_payload, {
+      name: 'report',
+      result: {
+        // a one-key object is written as its value, a list as compact JSON
+        content: [{ type: 'text', text: '["Quarter...","12345678901234","ok",7]' }],
+        structuredContent: { items: ['Quarter...', '12345678901234', 'ok', 7] },
+        isError: false,
+      },
+    });
+    assert.deepEqual(metadata, { mcp_result_processed: true, items_modified: true, structured_content_processed: true, min_tokens: 0, max_tokens: null, chars_per_token: 4 });
+    // a structure that holds nothing too long leaves the result alone, long content included
+    const fine = await post(manager, { content: [untouched], structuredContent: { n: 'short', m: 'fine' } });
+    assert.equal(fine.modified_payload ?? null, null);
+    assert.deepEqual(fine.metadata, { mcp_result_processed: true, items_modified: false, structured_content_processed: false });
+  });
+
+  it('writes the text as ContextForge does: single-key objects unwrapped down to a string, other objects as compact JSON', async () => {
+    const manager = await guard('len-structured-text', '{ max_chars: 12, ellipsis: "~", strategy: "truncate" }');
+    const nested = await post(manager, { content: [], structured_content: { report: { summary: 'an overlong summary line' } } });
+    assert.deepEqual(nested.modified_payload, {
+      name: 'report',
+      result: { content: [{ type: 'text', text: 'an overlong~' }], structured_content: { report: { summary: 'an overlong~' } } },
+    });
+    const wide = await post(manager, { content: [untouched], structuredContent: { city: 'Zürich café district', pop: 421878, ok: true, none: null } });
+    assert.deepEqual((wide.modified_payload as { result: { content: unknown } }).result.content,
+      [{ type: 'text', text: '{"city":"Zürich café~","pop":421878,"ok":true,"none":null}' }]);
+    // a null structuredContent is no structured content: content's text is limited as before
+    const plain = await post(manager, { content: [{ type: 'text', text: 'an overlong summary line' }], structuredContent: null });
+    assert.deepEqual((plain.modified_payload as { result: { content: unknown } }).result.content, [{ type: 'text', text: 'an overlong~' }]);
+  });
+
+  it('blocks on the first string out of bounds, naming where it is, with structured_content_blocked metadata', async () => {
+    const manager = await guard('len-structured-block', '{ max_chars: 10, strategy: "block" }');
+    const { continue_processing, violation, metadata } = await post(manager, {
+      content: [untouched],
+      structuredContent: { rows: [{ name: 'ok', id: '123456789012345' }, { name: 'a very long name' }, { name: 'another long one' }] },
+    });
+    assert.equal(continue_processing, false);
+    assert.deepEqual(violation, {
+      reason: 'String length out of bounds at rows[1].name',
+      description: 'String length 16 exceeds max_chars 10 at rows[1].name',
+      code: 'OUTPUT_LENGTH_VIOLATION',
+      details: { length: 16, max_chars: 10, strategy: 'block', location: 'rows[1].name' },
+      http_status_code: 422,
+      mcp_error_code: -32000,
+      plugin_name: 'len-structured-block',
+    });
+    assert.deepEqual(metadata, { structured_content_blocked: true, location: 'structuredContent', min_tokens: 0, max_tokens: null, chars_per_token: 4 });
+    const tokens = await guard('len-structured-tokens', '{ limit_mode: "token", max_tokens: 2, min_tokens: 1, strategy: "block" }');
+    const short = await post(tokens, { content: [], structuredContent: 'hi' });
+    assert.deepEqual([short.violation?.reason, short.violation?.description, short.violation?.details], [
+      'String length/tokens below minimum', 'String length 2 or tokens 0 below minimum',
+      { length: 2, min_chars: 0, token_count: 0, min_tokens: 1, location: 'root' },
+    ]);
+    const long = await post(tokens, { content: [], structured_content: ['fine', 'twelve chars'] });
+    assert.deepEqual([long.violation?.reason, long.violation?.code, long.violation?.details], [
+      'Estimated token count out of bounds at [1]', 'OUTPUT_TOKEN_VIOLATION',
+      { token_count: 3, max_tokens: 2, chars_per_token: 4, strategy: 'block', location: '[1]' },
+    ]);
+    assert.equal(long.metadata.location, 'structured_content');
+  });
+});
+
 describe('HeaderInjectorPlugin (header_injector expectations)', () => {
   it('merges its headers into a resource fetch, only for the configured URI prefixes', async () => {
     const manager = await managerFor('headers', `
