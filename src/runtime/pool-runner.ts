@@ -45,9 +45,11 @@ export class PoolRunner implements Runner {
       filename: WORKER_FILE,
       workerData: { ...data, booted: this.upkeep.marks },
       // load() starts every worker, and they stay (Infinity is Piscina's "never retire") and stay optimized (takeTurns).
-      // A minimum of one, so that Piscina does not replace a stopped worker at once: WorkerUpkeep does, a little
-      // later; a run that finds every worker busy meanwhile makes Piscina start one.
-      minThreads: 1,
+      // No minimum: Piscina never starts a worker on its own. It would replace a stopped worker at once, where
+      // WorkerUpkeep does it a little later; and it does so on a stopped worker's late exit even after destroy(), so
+      // a worker that loops while booting could outlive its pool and keep the process alive (seen once in CI). A run
+      // that finds every worker busy makes Piscina start one.
+      minThreads: 0,
       loadBalancer: takeTurns(),
       maxThreads: settings.threads,
       idleTimeout: Infinity,

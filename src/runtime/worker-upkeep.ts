@@ -14,7 +14,7 @@ type Worker = Piscina['threads'][number];
 /**
  * Keeps a pool at its thread count without taxing the calls around a worker's stop, and never stuck on a boot.
  *
- * Workers count as ready only once booted (thread-entry.cts), and the pool's minimum is one (pool-runner.ts), so
+ * Workers count as ready only once booted (thread-entry.cts), and the pool has no minimum (pool-runner.ts), so
  * Piscina does not replace a stopped worker at once: a boot costs ~150 ms of CPU (the thread, SES, lockdown, the
  * plugins), and started at the stop it competed with the next calls for the cores (the call after a runaway's took
  * 15-150x a normal one). The replacement starts TOPUP_DELAY_MS later instead. And a worker whose boot never ends (a
