@@ -14,13 +14,12 @@ process.on('unhandledRejection', () => {});
 
 /**
  * Piscina awaits a promised handler before it counts a worker as ready, so no run is handed to a worker still
- * booting (SES, lockdown, its plugins' loads, a warm-up): after a runaway's worker is replaced, the next call goes
- * to a warm worker instead of waiting for the new one. The promise never rejects (Piscina would end and replace the worker, in a loop): a failed boot gives a handler
- * whose every task reports the failure.
+ * booting (SES, lockdown, its plugins' loads): after a runaway's worker is replaced, the next call goes to a warm
+ * worker instead of waiting for the new one. The promise never rejects (Piscina would end and replace the worker,
+ * in a loop): a failed boot gives a handler whose every task reports the failure.
  */
 const { booted } = piscina.workerData as { booted: SharedArrayBuffer };
 const ready = (async () => {
-  const marks = await import('../core/boot-marks.js');
   let handle: (task: WorkerTask) => Promise<unknown>;
   try {
     const { createHandler } = await import('./handler.js');
@@ -30,8 +29,12 @@ const ready = (async () => {
   } catch (err) {
     handle = () => Promise.reject(err);
   }
-  // booted, well or not: the host's boot watchdog leaves this worker alone from now on
-  marks.markBooted(booted, threadId);
+  try {
+    // booted, well or not: the host's boot watchdog leaves this worker alone from now on
+    (await import('../core/boot-marks.js')).markBooted(booted, threadId);
+  } catch {
+    // unmarked, the watchdog stops this worker once the load allowance has passed, and another one starts
+  }
   return handle;
 })();
 
