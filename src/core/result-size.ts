@@ -1,4 +1,5 @@
-import { jsonBytes, plainEqual } from './plain-data.js';
+import { jsonBytes } from './json-bytes.js';
+import { plainEqual } from './plain-data.js';
 import type { JsonObject, LocalContext, PluginResult } from './schemas.js';
 
 /**

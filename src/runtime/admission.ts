@@ -1,6 +1,7 @@
 import { PayloadSizeError, PayloadValidationError, zodIssues } from '../core/errors.js';
 import type { HookSpec } from '../core/hooks.js';
-import { assertPlainData, jsonBytes, NotPlainDataError } from '../core/plain-data.js';
+import { jsonBytes } from '../core/json-bytes.js';
+import { assertPlainData, NotPlainDataError } from '../core/plain-data.js';
 import { GlobalContextSchema, type GlobalContext, type JsonObject } from '../core/schemas.js';
 
 /**

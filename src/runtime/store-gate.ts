@@ -1,4 +1,5 @@
-import { jsonBytes, NotPlainDataError, toPlainData } from '../core/plain-data.js';
+import { jsonBytes } from '../core/json-bytes.js';
+import { NotPlainDataError, toPlainData } from '../core/plain-data.js';
 import { storeKey, type Store } from './store.js';
 import { STORE_VALUE_MAX_BYTES, type StoreCapability } from '../core/store-protocol.js';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { StoreCapability, StoreReply } from '../core/store-protocol.js';
 import type { Lifetime } from './grant-scope.js';
-import { jsonBytes, toPlainData } from '../core/plain-data.js';
+import { jsonBytes } from '../core/json-bytes.js';
+import { toPlainData } from '../core/plain-data.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 

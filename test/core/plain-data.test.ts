@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertPlainData, copyPlain, jsonBytes, NotPlainDataError, plainEqual, toPlainData } from '../../src/core/plain-data.js';
+import { jsonBytes } from '../../src/core/json-bytes.js';
+import { assertPlainData, copyPlain, NotPlainDataError, plainEqual, toPlainData } from '../../src/core/plain-data.js';
 
 const refused = (f: () => unknown, why: RegExp) => assert.throws(f, (err: unknown) => err instanceof NotPlainDataError && why.test(err.message));
 
