@@ -1,72 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { SECRET_TYPES as CORDON_SECRET_TYPES, type SecretType } from '../plugins/lib/secret-rules.js';
 import type { ForeignKind } from './runtime/kinds.js';
+import { noEffect, onlyIf, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
+import { contextForgeRate, pythonPattern, pythonPatterns, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
 
 /**
  * ContextForge v1.0.0's class paths of the plugins Cordon bundles an equivalent of, each with the translation of
  * its config keys into the Cordon plugin's: one place for every key ContextForge writes. A key with no equivalent
  * (a behaviour Cordon's plugin does not have) is reported, never dropped; a key that changes nothing here (logging,
- * a backend choice the runtime makes) is accepted and listed in the README. Host side only, handed to the runtime by bundled.ts.
+ * a backend choice the runtime makes) is accepted and listed in the README. Host side only, handed to the runtime by
+ * bundled.ts. The translation machinery is contextforge-translator.ts; Python's syntax, python-syntax.ts.
  */
-
-type Out = Record<string, unknown>;
-/** Sets what `value` means in `out`, or calls `none()` when that value has no equivalent. */
-type Handler = (value: unknown, out: Out, none: (message?: string) => void, config: Out) => void;
-
-const same = (key: string): Handler => (value, out) => {
-  out[key] = value;
-};
-const noEffect: Handler = () => {};
-/** A key accepted only at values that ask for nothing Cordon's plugin lacks. */
-const onlyIf = (accepted: (value: unknown) => boolean): Handler => (value, _out, none) => {
-  if (!accepted(value)) none();
-};
-const setIn = (key: string, sub: string): Handler => (value, out) => {
-  out[key] = { ...(out[key] as Out | undefined), [sub]: value };
-};
-
-function translator(kind: string, base: (config: Out) => Out, handlers: Record<string, Handler>, entry?: Out): ForeignKind {
-  return {
-    kind,
-    ...(entry ? { entry } : {}),
-    translate(config) {
-      const out = base(config);
-      const issues: Array<{ key: string; message: string }> = [];
-      for (const [key, value] of Object.entries(config)) {
-        const handler = Object.hasOwn(handlers, key) ? handlers[key]! : undefined;
-        const none = (message = `${key}: ${JSON.stringify(value)} has no equivalent`) => issues.push({ key, message });
-        if (handler) handler(value, out, none, config);
-        else none(`${key} has no equivalent`);
-      }
-      return { config: out, issues };
-    },
-  };
-}
-
-/**
- * A Python regular expression as JavaScript reads it: named groups `(?P<n>...)` and `(?P=n)`, and leading inline
- * flags `(?i)` (returned as flags). Other syntax is common to both for the patterns these plugins take.
- */
-export function pythonPattern(source: string): { source: string; flags: string } {
-  const lead = /^\(\?([aiLmsux]+)\)/.exec(source);
-  const flags = lead ? [...new Set(lead[1]!.replace(/[aLux]/g, ''))].join('') : '';
-  const body = (lead ? source.slice(lead[0].length) : source).replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
-  return { source: body, flags };
-}
-
-/** A Python `re.sub` replacement (`\1`, `\g<1>`, `\g<name>`, `\\`, `\n`) as a JavaScript one, `$` kept literal. */
-export function pythonReplacement(text: string): string {
-  const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
-  return text.replace(/\$/g, '$$$$').replace(/\\(?:g<(\w+)>|(\d{1,2})|(.))/gs, (whole, group?: string, digits?: string, other?: string) => {
-    if (group !== undefined) return /^\d+$/.test(group) ? `$${group}` : `$<${group}>`;
-    if (digits !== undefined) return `$${digits}`;
-    return other !== undefined && Object.hasOwn(escapes, other) ? escapes[other]! : whole;
-  });
-}
-
-const patterns = (value: unknown) => (Array.isArray(value) ? value.map((p) => (typeof p === 'string' ? pythonPattern(p).source : p)) : value);
-
-// ---- the plugins
 
 const denyList = translator(
   'deny_filter',
@@ -237,7 +181,7 @@ const piiFilter = translator(
       if (value === true) out.strategy = 'block';
     },
     whitelist_patterns: (value, out) => {
-      out.allow = patterns(value);
+      out.allow = pythonPatterns(value);
     },
     log_detections: noEffect,
     include_detection_details: noEffect,
@@ -290,13 +234,6 @@ const secretsDetection = translator('secrets_detection', (config) => {
   min_findings_to_block: same('min_findings_to_block'),
 });
 
-/** ContextForge writes a rate as "60/min", "100/hour", "10/s"; Cordon as "60/m", "100/h", "10/s". */
-const RATE_UNITS: Record<string, string> = { s: 's', sec: 's', second: 's', m: 'm', min: 'm', minute: 'm', h: 'h', hour: 'h', d: 'd', day: 'd' };
-export function contextForgeRate(rate: unknown): unknown {
-  const m = typeof rate === 'string' ? /^\s*(\d+)\s*\/\s*([a-z]+)\s*$/i.exec(rate) : null;
-  const unit = m ? RATE_UNITS[m[2]!.toLowerCase()] : undefined;
-  return m && unit ? `${m[1]}/${unit}` : rate;
-}
 const rate = (key: string): Handler => (value, out) => {
   out[key] = contextForgeRate(value);
 };
@@ -316,15 +253,6 @@ const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforg
   // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
 }, { capabilities: { store: true, clock: true } });
 
-/** Python patterns for a plugin that matches case as written: a leading `(?i)` kept, for the plugin to read. */
-const patternsKeepingCase = (value: unknown) => (Array.isArray(value)
-  ? value.map((p) => {
-    if (typeof p !== 'string') return p;
-    const { source, flags } = pythonPattern(p);
-    return flags.includes('i') ? `(?i)${source}` : source;
-  })
-  : value);
-
 // ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true), and its patterns
 // match the URL as written, case included
 const urlReputation = translator('url_reputation', () => ({ https_only: true, case_sensitive_patterns: true, violations: 'contextforge' }), {
@@ -332,13 +260,13 @@ const urlReputation = translator('url_reputation', () => ({ https_only: true, ca
     out.blocked_domains = value ?? [];
   },
   blocked_patterns: (value, out) => {
-    out.blocked_patterns = patternsKeepingCase(value ?? []);
+    out.blocked_patterns = pythonPatternsKeepingCase(value ?? []);
   },
   whitelist_domains: (value, out) => {
     out.allowed_domains = value ?? [];
   },
   allowed_patterns: (value, out) => {
-    out.allowed_patterns = patternsKeepingCase(value ?? []);
+    out.allowed_patterns = pythonPatternsKeepingCase(value ?? []);
   },
   use_heuristic_check: onlyIf((v) => v === false),
   block_non_secure_http: same('https_only'),

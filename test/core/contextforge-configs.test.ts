@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/bundled.js';
-import { pythonPattern, pythonReplacement } from '../../src/contextforge-plugins.js';
+import { pythonPattern, pythonReplacement } from '../../src/python-syntax.js';
 import { ConfigError, formatIssue } from '../../src/core/errors.js';
 import { cordon } from '../cli/helpers.js';
 import { SHAPES, type Shape } from './contextforge-shapes.js';
