@@ -11,9 +11,9 @@ import { PluginError, type PluginManager } from '../../src/index.js';
 import { TURN_RUNS } from '../../src/runtime/take-turns.js';
 import { captureLogger, ctx, fixture, sleep, tempDir, toolPayload, withManager } from '../helpers.js';
 
-const config = (threads: number, marker = '') => ({
+const config = (threads: number, marker = '', slow = '') => ({
   plugin_settings: { plugin_timeout: 0.3, threads },
-  plugins: [{ name: 'b', kind: fixture('plugins/boot_loop.js'), hooks: ['tool_pre_invoke'], isolation: 'worker' as const, config: { marker } }],
+  plugins: [{ name: 'b', kind: fixture('plugins/boot_loop.js'), hooks: ['tool_pre_invoke'], isolation: 'worker' as const, config: { marker, slow } }],
 });
 
 const threadOf = async (m: PluginManager) => (await m.invokeHook('tool_pre_invoke', toolPayload(), ctx())).result.metadata.thread as number;
@@ -36,6 +36,19 @@ describe('worker upkeep', { timeout: 90_000 }, () => {
         if (!joined) await sleep(100);
       }
       assert.ok(joined, 'a replacement worker joined the pool');
+    });
+  });
+
+  test('no call is handed to a worker still booting, even when the turns move on', async () => {
+    const slow = join(tempDir(), 'slow-boot');
+    await withManager(config(2, '', slow), async (m) => {
+      const before = new Set<number>();
+      for (let i = 0; i < 2 * TURN_RUNS; i++) before.add(await threadOf(m));
+      writeFileSync(slow, '');
+      await spin(m);
+      // the replacement has started and is in its 1.5 s boot; more calls than a turn: the turn moves on, never to it
+      await sleep(200);
+      for (let i = 0; i < TURN_RUNS + 2; i++) assert.ok(before.has(await threadOf(m)), `call ${i} went to a worker still booting`);
     });
   });
 
