@@ -59,6 +59,9 @@ export function forgetPlugin(id: string): void {
   cache.delete(id);
 }
 
+/** The plugin's load in this thread, if it was started. */
+export const loadedPlugin = (id: string): Promise<LoadedPlugin> | undefined => cache.get(id);
+
 /** Every plugin loaded in this thread, by id. */
 export function loadedPlugins(): Iterable<[string, Promise<LoadedPlugin>]> {
   return cache.entries();

@@ -1,6 +1,6 @@
 import { FailureError, failureOf, failures, toFailure } from '../core/failures.js';
 import { runChain, stepPlugin } from '../core/chain.js';
-import { importPlugin, loadedPlugins, loadPlugin, type LoadedPlugin } from '../core/loader.js';
+import { importPlugin, loadedPlugin, loadedPlugins, loadPlugin, type LoadedPlugin } from '../core/loader.js';
 import { ISOLATION_LEVELS } from '../core/isolation.js';
 import { loadInCompartment } from './compartment-loader.js';
 import { StoreClient } from './store-client.js';
@@ -25,19 +25,17 @@ export function createHandler(data: PoolData): Handler {
   const consoles = new ConsoleCapture();
   // a plugin's grants work while it loads, runs an invocation or shuts down, and at no other time
   const scopes = new GrantScopes();
-  const opened = new Map<string, Promise<LoadedPlugin>>();
   const open = (id: string): Promise<LoadedPlugin> => {
-    let loading = opened.get(id);
-    if (loading) return loading;
     const def = definitions.get(id);
     if (!def) return Promise.reject(new FailureError(failures.unknownPlugin(`no plugin with id ${id} in this pool`)));
-    const lifetime = scopes.lifetimeOf(id);
-    const grants = { store: store.forPlugin(def.name, lifetime) };
-    loading = scopes.within(id, () => loadPlugin(id, def.timeoutMs, () => (ISOLATION_LEVELS[def.isolation].compartment
-      ? loadInCompartment(def, grants.store, consoles.sinkFor(id), lifetime)
-      : importPlugin(def, grants))));
-    opened.set(id, loading);
-    return loading;
+    // the loader keeps each plugin's one load: only the first call builds its grants and opens a scope for loading
+    return loadedPlugin(id) ?? scopes.within(id, () => loadPlugin(id, def.timeoutMs, () => {
+      const lifetime = scopes.lifetimeOf(id);
+      const grants = { store: store.forPlugin(def.name, lifetime) };
+      return ISOLATION_LEVELS[def.isolation].compartment
+        ? loadInCompartment(def, grants.store, consoles.sinkFor(id), lifetime)
+        : importPlugin(def, grants);
+    }));
   };
   // Every worker loads all its plugins as soon as it starts, so neither the first call on a fresh worker nor the
   // call after a runaway (whose worker was replaced) pays for loading. A failure stays cached in the loader and is
