@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PluginContext, PluginViolation } from '../src/core/schemas.js';
 import { compileUrlPattern } from './lib/url-patterns.js';
+import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './lib/json-schema-subset.js';
 
 /**
  * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load
@@ -8,7 +9,7 @@ import { compileUrlPattern } from './lib/url-patterns.js';
  * compiled JS must stay free of imports to run in a sandbox compartment.
  */
 
-export type { PluginContext };
+export type { PluginContext, JsonSchemaSubset, JsonType };
 export type Payload = Record<string, unknown>;
 export interface HookResult {
   continue_processing?: boolean;
@@ -233,40 +234,7 @@ export const HeaderInjectorSchema = z
   });
 export type HeaderInjectorConfig = z.infer<typeof HeaderInjectorSchema>;
 
-// ---- schema_guard: the JSON Schema keywords it understands; any other keyword is a config error, not ignored
-export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
-export interface JsonSchemaSubset {
-  type?: JsonType | JsonType[];
-  properties?: Record<string, JsonSchemaSubset>;
-  required?: string[];
-  enum?: unknown[];
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  maximum?: number;
-  items?: JsonSchemaSubset;
-  additionalProperties?: boolean | JsonSchemaSubset;
-  title?: string;
-  description?: string;
-}
-const JsonTypeSchema = z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
-const count = z.number().int().nonnegative();
-export const JsonSchemaSubsetSchema: z.ZodType<JsonSchemaSubset> = z.lazy(() =>
-  z.strictObject({
-    type: z.union([JsonTypeSchema, z.array(JsonTypeSchema).min(1)]).optional(),
-    properties: z.record(z.string(), JsonSchemaSubsetSchema).optional(),
-    required: z.array(z.string()).optional(),
-    enum: z.array(z.unknown()).min(1).optional(),
-    minLength: count.optional(),
-    maxLength: count.optional(),
-    minimum: z.number().optional(),
-    maximum: z.number().optional(),
-    items: JsonSchemaSubsetSchema.optional(),
-    additionalProperties: z.union([z.boolean(), JsonSchemaSubsetSchema]).optional(),
-    title: z.string().optional(),
-    description: z.string().optional(),
-  }),
-);
+// ---- schema_guard
 export const SchemaGuardSchema = z.strictObject({
   arg_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
   result_schemas: z.record(z.string(), JsonSchemaSubsetSchema).default(() => ({})),
