@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 // Compiled to dist/test/contextforge: the sources sit three levels up, under test/contextforge.
 const SOURCE = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'test', 'contextforge');
 const DISPOSITIONS = new Set(['ported', 'differs', 'not behaviour']);
-const WHERE = /^`([\w.-]+\.test\.ts)`: "(.+)"$/;
+// a test file beside the ledgers, or another of the project's (`../core/modes.test.ts`)
+const WHERE = /^`((?:\.\.\/[\w-]+\/)?[\w.-]+\.test\.ts)`: "(.+)"$/;
 
 interface Row { ledger: string; line: number; name: string; disposition: string; where: string }
 
