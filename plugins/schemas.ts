@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PluginContext, PluginViolation } from '../src/core/schemas.js';
 import { compileUrlPattern } from './lib/url-patterns.js';
+import { HtmlAllowListSchema } from './lib/html-allow-list.js';
 import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './lib/json-schema-subset.js';
 
 /**
@@ -255,6 +256,8 @@ export const HtmlSanitizerSchema = z.strictObject({
   strip_event_handlers: z.boolean().default(true),
   strip_javascript_urls: z.boolean().default(true),
   strip_comments: z.boolean().default(true),
+  /** null: remove what is dangerous and keep the rest; a list: keep only what it allows (lib/html-allow-list.ts) */
+  allow_list: HtmlAllowListSchema.nullable().default(null),
 });
 export type HtmlSanitizerConfig = z.infer<typeof HtmlSanitizerSchema>;
 

@@ -128,10 +128,23 @@ const headerInjector = translator('header_injector', () => ({}), {
   },
 });
 
-const htmlSanitizer = translator('html_sanitizer', () => ({}), {
-  remove_comments: same('strip_comments'),
-  strip_event_handlers: same('strip_event_handlers'),
-});
+const htmlSanitizer = translator(
+  'html_sanitizer',
+  // ContextForge's sanitizer writes the page anew from an allow-list, dropping these elements with their content
+  () => ({ strip_tags: ['script', 'iframe', 'object', 'embed', 'meta', 'link', 'style'], allow_list: {} }),
+  {
+    allowed_tags: setIn('allow_list', 'tags'),
+    allowed_attrs: setIn('allow_list', 'attributes'),
+    remove_comments: same('strip_comments'),
+    // ContextForge reads the key but drops a tag not allowed whatever it says
+    drop_unknown_tags: noEffect,
+    strip_event_handlers: same('strip_event_handlers'),
+    sanitize_css: (value, out) => setIn('allow_list', 'keep_style')(typeof value === 'boolean' ? !value : value, out, () => {}, {}),
+    allow_data_images: setIn('allow_list', 'data_images'),
+    remove_bidi_controls: setIn('allow_list', 'remove_bidi_controls'),
+    to_text: setIn('allow_list', 'to_text'),
+  },
+);
 
 /** ContextForge's masking strategies as Cordon's: `remove` is a redaction with nothing in its place. */
 const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'partial', hash: 'hash', remove: 'redact' };
