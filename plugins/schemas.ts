@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PluginContext, PluginViolation } from '../src/core/schemas.js';
 import { compileUrlPattern } from './lib/url-patterns.js';
-import { HtmlAllowListSchema } from './lib/html-allow-list.js';
+import { HtmlSanitizerSchema, type HtmlSanitizerConfig } from './lib/html-sanitizer-schema.js';
 import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './lib/json-schema-subset.js';
 
 /**
@@ -10,7 +10,7 @@ import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './
  * compiled JS must stay free of imports to run in a sandbox compartment.
  */
 
-export type { PluginContext, JsonSchemaSubset, JsonType };
+export type { PluginContext, JsonSchemaSubset, JsonType, HtmlSanitizerConfig };
 export type Payload = Record<string, unknown>;
 export interface HookResult {
   continue_processing?: boolean;
@@ -248,18 +248,7 @@ export const SchemaGuardSchema = z.strictObject({
 });
 export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;
 
-// ---- html_sanitizer
-export const HtmlSanitizerSchema = z.strictObject({
-  strip_tags: z
-    .array(z.string().toLowerCase().regex(/^[a-z][a-z0-9-]*$/, 'must be a tag name'))
-    .default(() => ['script', 'style', 'iframe', 'object', 'embed', 'frame', 'frameset']),
-  strip_event_handlers: z.boolean().default(true),
-  strip_javascript_urls: z.boolean().default(true),
-  strip_comments: z.boolean().default(true),
-  /** null: remove what is dangerous and keep the rest; a list: keep only what it allows (lib/html-allow-list.ts) */
-  allow_list: HtmlAllowListSchema.nullable().default(null),
-});
-export type HtmlSanitizerConfig = z.infer<typeof HtmlSanitizerSchema>;
+// ---- html_sanitizer: plugins/lib/html-sanitizer-schema.ts
 
 // ---- rate_limiter: a rate is "<count>/<unit>" or "<count>/<n><unit>", unit s, m, h or d ("60/m", "500/10s")
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -1,4 +1,4 @@
-import type { HtmlAllowList } from './html-allow-list.js';
+import type { HtmlAllowList } from './html-sanitizer-schema.js';
 
 /**
  * html_sanitizer's allow-list mode: reads HTML as Python's html.parser does (the parser ContextForge's sanitizer

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * html_sanitizer's allow-list mode: the page is parsed and written anew with only the tags and attributes listed
- * (ContextForge's SafeHTMLSanitizer does this; its defaults are these). Host side: the plugin gets the parsed value.
+ * html_sanitizer's config. Its allow-list mode: the page is parsed and written anew with only the tags and
+ * attributes listed (ContextForge's SafeHTMLSanitizer does this; its defaults are these). Host side: the plugin gets
+ * the parsed value.
  */
 
 const TagName = z.string().toLowerCase().regex(/^[a-z][a-z0-9-]*$/, 'must be a tag name');
@@ -36,3 +37,15 @@ export const HtmlAllowListSchema = z.strictObject({
   to_text: z.boolean().default(false),
 });
 export type HtmlAllowList = z.infer<typeof HtmlAllowListSchema>;
+
+export const HtmlSanitizerSchema = z.strictObject({
+  strip_tags: z
+    .array(TagName)
+    .default(() => ['script', 'style', 'iframe', 'object', 'embed', 'frame', 'frameset']),
+  strip_event_handlers: z.boolean().default(true),
+  strip_javascript_urls: z.boolean().default(true),
+  strip_comments: z.boolean().default(true),
+  /** null: remove what is dangerous and keep the rest; a list: keep only what it allows (above) */
+  allow_list: HtmlAllowListSchema.nullable().default(null),
+});
+export type HtmlSanitizerConfig = z.infer<typeof HtmlSanitizerSchema>;
