@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PluginManager, PluginViolationError } from '../../src/index.js';
+import { ConfigError, PluginManager, PluginViolationError } from '../../src/index.js';
+import { formatIssue } from '../../src/core/errors.js';
 import { fixture } from '../helpers.js';
 import { ctx, message, useManagers } from './harness.js';
 
@@ -326,6 +327,40 @@ describe('the manager\'s lifecycle on a ContextForge config (test_manager.py exp
       assert.ok(outcomes.every((o) => o.status === 'fulfilled'));
       assert.equal(manager.initialized, false);
       await assert.rejects(manager.invokeHook('tool_pre_invoke', { name: 't', args: { x: 'a' } }, ctx), /shut ?down/i);
+    });
+  });
+});
+
+describe("ContextForge's shipped packaged plugins (test_manager.py expectations)", () => {
+  const packaged = (name: string, kind: string, hooks: string, config: string) => `
+  - name: "${name}"
+    kind: "${kind}"
+    hooks: ${hooks}
+    mode: "permissive"
+    priority: 50
+    config:
+${config}`;
+  const PII = packaged('PIIFilterPlugin', 'cpex_pii_filter.PIIFilterPlugin', '["prompt_pre_fetch", "tool_post_invoke"]', '      detect_email: true');
+  const RATE = packaged('RateLimiterPlugin', 'cpex_rate_limiter.RateLimiterPlugin', '["prompt_pre_fetch", "tool_pre_invoke"]', '      by_user: "60/m"');
+  const URLS = packaged('URLReputationPlugin', 'cpex_url_reputation.URLReputationPlugin', '["resource_pre_fetch"]', '      blocked_domains: ["bad.example.net"]');
+  const SECRETS = packaged('SecretsDetection', 'cpex_secrets_detection.SecretsDetectionPlugin', '["prompt_pre_fetch", "tool_post_invoke"]',
+    '      block_on_detection: true');
+  const RETRY = packaged('RetryWithBackoffPlugin', 'cpex_retry_with_backoff.RetryWithBackoffPlugin', '["tool_post_invoke"]', '      max_retries: 2');
+  const EXFIL = packaged('EncodedExfilDetector', 'cpex_encoded_exfil_detection.EncodedExfilDetectorPlugin', '["tool_post_invoke"]', '      min_entropy: 3.5');
+
+  it('PII, rate limiter, URL reputation and secrets load on their hooks; retry-with-backoff and encoded-exfil are refused with the way forward', async () => {
+    const manager = await managerFor('packaged', `plugins:${PII}${RATE}${URLS}${SECRETS}`);
+    assert.equal(manager.pluginCount, 4);
+    for (const [name, hooks] of [['PIIFilterPlugin', ['prompt_pre_fetch', 'tool_post_invoke']], ['URLReputationPlugin', ['resource_pre_fetch']]] as const) {
+      assert.deepEqual(manager.getPlugin(name)?.hooks, hooks, name);
+    }
+    assert.ok(manager.hasHooksFor('prompt_pre_fetch') && manager.hasHooksFor('resource_pre_fetch') && manager.hasHooksFor('tool_post_invoke'));
+    await assert.rejects(managerFor('packaged-python', `plugins:${PII}${RETRY}${EXFIL}`), (err: unknown) => {
+      const lines = err instanceof ConfigError ? err.issues.map(formatIssue) : [];
+      assert.equal(lines.length, 2, String(err));
+      assert.match(lines[0]!, /^plugins\[1\]\.kind: plugin "RetryWithBackoffPlugin": .*kind: external .*mcp:/);
+      assert.match(lines[1]!, /^plugins\[2\]\.kind: plugin "EncodedExfilDetector": .*kind: external .*mcp:/);
+      return true;
     });
   });
 });
