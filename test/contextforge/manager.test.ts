@@ -119,6 +119,11 @@ describe('SearchReplacePlugin (test_manager.py expectations)', () => {
     assert.equal(entry.kind, 'regex_filter');
     assert.deepEqual((entry.config.rules as Array<{ search: string; replace: string }>).map((r) => [r.search, r.replace]),
       [['darn', 'drat'], ['drat', 'phooey']]);
+    // and the class path and config as written, which `cordon serve` answers with
+    assert.deepEqual(entry.written, {
+      kind: 'plugins.regex_filter.search_replace.SearchReplacePlugin',
+      config: { words: [{ search: 'darn', replace: 'drat' }, { search: 'drat', replace: 'phooey' }] },
+    });
   });
 
   it('two search-replace plugins (two entries of one class path) run in priority order on arguments and messages', async () => {
