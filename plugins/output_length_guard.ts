@@ -12,15 +12,28 @@ import type { HookResult, OutputLengthGuardConfig, Payload } from './schemas.js'
 const BOUNDARY = new Set([' ', '\t', '\n', '\r', '.', ',', ';', ':', '!', '?', '-', '\u2014', '\u2013', '/', '\\', '(', ')', '[', ']', '{', '}']);
 
 /** The cut moved back to just after the last boundary in the final fifth of `span`, or left where it is. */
-function wordBoundary(text: string, cut: number, span: number): number {
+function wordBoundary(text: ArrayLike<string>, cut: number, span: number): number {
   for (let i = cut - 1; i >= Math.max(0, cut - Math.floor(span * 0.2)); i--) if (BOUNDARY.has(text[i]!)) return i + 1;
   return cut;
 }
 
-/** `text` up to `length` UTF-16 units, never splitting a surrogate pair. */
-function head(text: string, length: number): string {
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+/**
+ * Characters are counted as code points, as Python's len() counts them (ContextForge's measure): an emoji is one
+ * character, not the two UTF-16 units JavaScript's length sees, and a cut never splits one.
+ */
+function characters(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
 }
 
 /** "123", "-1.5e-9", "1_000": what Python's float() reads as a finite number, up to 50 characters. */
@@ -58,10 +71,12 @@ export default (config: OutputLengthGuardConfig) => {
   const unit = tokens ? 'tokens' : 'characters';
 
   /** Characters over the maximum cut away: in token mode the ellipsis follows the budget, in character mode it fits in it. */
-  function truncate(text: string): string {
-    let cut = tokens ? Math.min(text.length, max! * config.chars_per_token) : max! - config.ellipsis.length;
-    if (config.word_boundary && cut > 0) cut = wordBoundary(text, cut, tokens ? cut : max!);
-    return head(text, cut) + config.ellipsis;
+  function truncate(text: string, length: number): string {
+    // only a text holding surrogate pairs needs indexing by code point
+    const chars = length === text.length ? text : Array.from(text);
+    let cut = tokens ? Math.min(length, max! * config.chars_per_token) : max! - characters(config.ellipsis);
+    if (config.word_boundary && cut > 0) cut = wordBoundary(chars, cut, tokens ? cut : max!);
+    return (typeof chars === 'string' ? chars.slice(0, cut) : chars.slice(0, cut).join('')) + config.ellipsis;
   }
 
   function violation(field: string, first: Offence, over: number, under: number, metadata: Record<string, unknown>): NonNullable<HookResult['violation']> {
@@ -100,10 +115,11 @@ export default (config: OutputLengthGuardConfig) => {
   /** How a string is out of bounds, if it is (numbers written as strings never are, with skip_numeric). */
   function offence(text: string): Offence | null {
     if (config.skip_numeric && numeric(text)) return null;
-    const estimate = Math.floor(text.length / config.chars_per_token);
-    const measure = tokens ? estimate : text.length;
-    if (max !== null && measure > max) return { kind: 'over', length: text.length, tokens: estimate };
-    if (min > 0 && measure < min) return { kind: 'under', length: text.length, tokens: estimate };
+    const length = characters(text);
+    const estimate = Math.floor(length / config.chars_per_token);
+    const measure = tokens ? estimate : length;
+    if (max !== null && measure > max) return { kind: 'over', length, tokens: estimate };
+    if (min > 0 && measure < min) return { kind: 'under', length, tokens: estimate };
     return null;
   }
 
@@ -124,9 +140,10 @@ export default (config: OutputLengthGuardConfig) => {
     }
     let modified = false;
     const limited = mapStrings(result[key], (text) => {
-      if (offence(text)?.kind !== 'over') return text;
+      const found = offence(text);
+      if (found?.kind !== 'over') return text;
       modified = true;
-      return truncate(text);
+      return truncate(text, found.length);
     });
     if (!modified) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
     return {
@@ -195,9 +212,9 @@ export default (config: OutputLengthGuardConfig) => {
       const found = offence(text);
       if (found?.kind === 'over') {
         over++;
-        longest = Math.max(longest, text.length);
+        longest = Math.max(longest, found.length);
         first ??= found;
-        return truncate(text);
+        return truncate(text, found.length);
       }
       if (found) {
         under++;

@@ -163,7 +163,7 @@ export const OutputLengthGuardSchema = z
     structured_content: z.boolean().default(false),
     violations: Violations,
   })
-  .refine((c) => c.limit_mode !== 'character' || c.max_chars === null || c.ellipsis.length < c.max_chars, {
+  .refine((c) => c.limit_mode !== 'character' || c.max_chars === null || [...c.ellipsis].length < c.max_chars, {
     path: ['ellipsis'],
     message: 'must be shorter than max_chars',
   })

@@ -66,7 +66,7 @@ function lengthGuardEllipsis(config: Out): unknown {
   const ellipsis = config.ellipsis === null ? '' : config.ellipsis ?? '\u2026';
   const characters = typeof config.limit_mode !== 'string' || config.limit_mode.trim().toLowerCase() === 'character';
   const max = config.max_chars;
-  return typeof ellipsis === 'string' && characters && typeof max === 'number' && max > 0 && ellipsis.length >= max ? '' : ellipsis;
+  return typeof ellipsis === 'string' && characters && typeof max === 'number' && max > 0 && [...ellipsis].length >= max ? '' : ellipsis;
 }
 
 const outputLengthGuard = translator(
