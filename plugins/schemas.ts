@@ -163,12 +163,13 @@ export const OutputLengthGuardSchema = z
     structured_content: z.boolean().default(false),
     violations: Violations,
   })
-  .refine((c) => c.limit_mode !== 'character' || c.max_chars === null || [...c.ellipsis].length < c.max_chars, {
+  .refine((c) => c.limit_mode !== 'character' || !((c.max_chars ?? 0) > 0) || [...c.ellipsis].length < c.max_chars!, {
     path: ['ellipsis'],
     message: 'must be shorter than max_chars',
   })
-  .refine((c) => c.max_chars === null || c.min_chars <= c.max_chars, { path: ['min_chars'], message: 'must not exceed max_chars' })
-  .refine((c) => c.max_tokens === null || c.min_tokens <= c.max_tokens, { path: ['min_tokens'], message: 'must not exceed max_tokens' });
+  // a maximum that is itself refused (a negative one) is reported alone
+  .refine((c) => !((c.max_chars ?? 0) > 0) || c.min_chars <= c.max_chars!, { path: ['min_chars'], message: 'must not exceed max_chars' })
+  .refine((c) => !((c.max_tokens ?? 0) > 0) || c.min_tokens <= c.max_tokens!, { path: ['min_tokens'], message: 'must not exceed max_tokens' });
 export type OutputLengthGuardConfig = z.infer<typeof OutputLengthGuardSchema>;
 
 // ---- resource_filter
