@@ -162,7 +162,16 @@ describe('OutputLengthGuardPlugin: blocking (test_output_length_guard.py expecta
     manager = await managerFor('len-blocking', guardsYaml({
       Block: '{ min_chars: 0, max_chars: 10, strategy: "block", ellipsis: "..." }',
       TokensBlock: '{ strategy: "block", max_tokens: 3, chars_per_token: 4, limit_mode: "token", ellipsis: "..." }',
+      Narrow: '{ min_chars: 1, max_chars: 2, strategy: "block" }',
     }));
+  });
+
+  it('never limits a number written as a string (integer, decimal, exponent; finite, up to 50 characters); anything else is limited', async () => {
+    const numbers = ['123', '1000000000000', '-456', '0', '123.45', '3.14159', '0.001', '-99.99', '1.23e-4', '5E+10', '6.022e23', '1e5', '-2.5e-3'];
+    for (const text of numbers) assert.equal((await post(manager, 'Narrow', text)).violation, null, text);
+    for (const text of ['Hello', 'abc123', '12.34.56', '', '1,234', 'nan', 'inf', '1'.repeat(51)]) {
+      assert.equal((await post(manager, 'Narrow', text)).continue_processing, false, JSON.stringify(text));
+    }
   });
   const TOO_LONG = 'this_string_is_far_too_long_to_pass';
 
