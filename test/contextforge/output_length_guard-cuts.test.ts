@@ -107,6 +107,7 @@ describe('OutputLengthGuardPlugin: truncation in each limit_mode (test_output_le
       Chars1: '{ max_chars: 1, ellipsis: "..." }',
       Chars2: '{ max_chars: 2, ellipsis: "..." }',
       Chars4: '{ max_chars: 4, ellipsis: "..." }',
+      TightWords: '{ max_chars: 10, ellipsis: "[..more..]", word_boundary: true }',
       // token mode: max_chars is there but never read
       Tokens2: '{ limit_mode: "token", max_chars: null, max_tokens: 2, chars_per_token: 4, ellipsis: "..." }',
       Tokens3: '{ limit_mode: "token", max_chars: null, max_tokens: 3, chars_per_token: 4, ellipsis: "..." }',
@@ -153,6 +154,8 @@ describe('OutputLengthGuardPlugin: truncation in each limit_mode (test_output_le
     assert.equal(await cut('Chars1', 'test'), 't');
     assert.equal(await cut('Chars1', 'test text here'), 't');
     assert.equal(await cut('Chars2', '     '), '  ');
+    // nor is a word boundary looked for then
+    assert.equal(await cut('TightWords', 'abcdefgh ijklmn'), 'abcdefgh i');
   });
 
   it('limit_mode token: keeps max_tokens × chars_per_token characters then appends the ellipsis, whatever max_chars says', async () => {
