@@ -41,6 +41,7 @@ const NUMERIC = /^\s*[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?
 const numeric = (text: string) => text.length <= 50 && NUMERIC.test(text) && Number.isFinite(Number(text.replace(/_/g, '')));
 
 interface Offence { kind: 'over' | 'under'; length: number; tokens: number }
+type Violation = NonNullable<HookResult['violation']>;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -130,11 +131,11 @@ export default (config: OutputLengthGuardConfig) => {
   function structured(payload: Payload, result: Record<string, unknown>, key: string): HookResult {
     const limits = { min_tokens: config.min_tokens, max_tokens: config.max_tokens, chars_per_token: config.chars_per_token };
     if (config.strategy === 'block') {
-      const found = firstOffence(result[key], '');
-      if (found === null) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
+      const violation = firstViolation(result[key], '');
+      if (violation === null) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
       return {
         continue_processing: false,
-        violation: structuredViolation(found.offence, found.path),
+        violation,
         metadata: { structured_content_blocked: true, location: key, ...limits },
       };
     }
@@ -152,23 +153,39 @@ export default (config: OutputLengthGuardConfig) => {
     };
   }
 
-  /** The first string out of bounds, depth first in order, with ContextForge's path to it (`items[0].name`). */
-  function firstOffence(value: unknown, path: string): { offence: Offence; path: string } | null {
+  /**
+   * What blocks a structure, depth first in order, with ContextForge's path to it (`items[0].name`): a string out of
+   * bounds, or (with ContextForge's security limits) a list or object of too many items, or anything nested too deep.
+   */
+  function firstViolation(value: unknown, path: string, depth = 0): Violation | null {
+    const location = path || 'root';
+    if (config.max_recursion_depth !== null && depth > config.max_recursion_depth) {
+      return securityViolation('Recursion depth exceeds security limit', `Nesting depth ${depth} exceeds limit of ${config.max_recursion_depth}`,
+        'STRUCTURE_DEPTH_VIOLATION', { depth, max_depth: config.max_recursion_depth, location });
+    }
     if (typeof value === 'string') {
       const found = offence(value);
-      return found ? { offence: found, path } : null;
+      return found ? structuredViolation(found, path) : null;
     }
     const entries: Array<[string, unknown]> = Array.isArray(value)
       ? value.map((item, i) => [`${path}[${i}]`, item])
       : isRecord(value) ? Object.entries(value).map(([k, item]) => [path ? `${path}.${k}` : k, item]) : [];
+    if (config.max_structure_size !== null && entries.length > config.max_structure_size) {
+      return securityViolation('Structure size exceeds security limit',
+        `${Array.isArray(value) ? 'List' : 'Dict'} has ${entries.length} items, exceeding limit of ${config.max_structure_size}`,
+        'STRUCTURE_SIZE_VIOLATION', { size: entries.length, max_size: config.max_structure_size, location });
+    }
     for (const [at, item] of entries) {
-      const found = firstOffence(item, at);
+      const found = firstViolation(item, at, depth + 1);
       if (found) return found;
     }
     return null;
   }
 
-  function structuredViolation(first: Offence, path: string): NonNullable<HookResult['violation']> {
+  const securityViolation = (reason: string, description: string, code: string, details: Record<string, unknown>): Violation =>
+    ({ reason, description, code, details, http_status_code: 422, mcp_error_code: -32000 });
+
+  function structuredViolation(first: Offence, path: string): Violation {
     const at = path ? ` at ${path}` : '';
     const location = path || 'root';
     const common = { http_status_code: 422, mcp_error_code: -32000 };

@@ -161,6 +161,10 @@ export const OutputLengthGuardSchema = z
     /** tool_post_invoke: an MCP result with a non-null `structuredContent` (or `structured_content`) is limited
      * there only, and a truncation rewrites `content` as one text item, as ContextForge's guard does */
     structured_content: z.boolean().default(false),
+    /** with structured_content and the block strategy: a list or object in it of more items blocks (null: no limit) */
+    max_structure_size: z.number().int().positive().nullable().default(null),
+    /** with structured_content and the block strategy: anything nested deeper than this in it blocks (null: no limit) */
+    max_recursion_depth: z.number().int().positive().nullable().default(null),
     violations: Violations,
   })
   .refine((c) => c.limit_mode !== 'character' || !((c.max_chars ?? 0) > 0) || [...c.ellipsis].length < c.max_chars!, {

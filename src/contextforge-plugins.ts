@@ -73,9 +73,10 @@ function lengthGuardEllipsisFits(config: Out): boolean {
 
 const outputLengthGuard = translator(
   'output_length_guard',
-  // ContextForge's defaults: no maximum, and numbers written as strings never limited
-  // and an MCP result's structured content limited as its guard does
-  (config) => ({ max_chars: null, skip_numeric: true, structured_content: true, ellipsis: lengthGuardEllipsisFits(config) ? configuredEllipsis(config) : '', violations: 'contextforge' }),
+  // ContextForge's defaults: no maximum, numbers written as strings never limited, an MCP result's structured content
+  // limited as its guard does, within its security limits there (10,000 items, 100 levels)
+  (config) => ({ max_chars: null, skip_numeric: true, structured_content: true, max_structure_size: 10_000, max_recursion_depth: 100,
+    ellipsis: lengthGuardEllipsisFits(config) ? configuredEllipsis(config) : '', violations: 'contextforge' }),
   {
     limit_mode: word('limit_mode'),
     max_chars: limit('max_chars'),
@@ -88,10 +89,10 @@ const outputLengthGuard = translator(
     word_boundary: (value, out, _none, config) => {
       out.word_boundary = lengthGuardEllipsisFits(config) ? value : false;
     },
-    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes, depth) bound the walk here
+    // bounds a token-mode cut only past a million characters, beyond Cordon's max_payload_bytes
     max_text_length: noEffect,
-    max_structure_size: noEffect,
-    max_recursion_depth: noEffect,
+    max_structure_size: same('max_structure_size'),
+    max_recursion_depth: same('max_recursion_depth'),
   },
 );
 

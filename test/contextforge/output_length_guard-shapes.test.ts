@@ -196,3 +196,41 @@ describe('OutputLengthGuardPlugin: blocking (test_output_length_guard.py expecta
       [false, 'Estimated token count out of bounds at [0]', null]);
   });
 });
+
+describe('OutputLengthGuardPlugin: security limits on structured content (output_length_guard structured.py)', () => {
+  let manager: PluginManager;
+  before(async () => {
+    manager = await managerFor('len-security', guardsYaml({
+      Secure: '{ max_chars: 100, strategy: "block", max_structure_size: 10, max_recursion_depth: 10 }',
+      SecureTruncate: '{ max_chars: 100, strategy: "truncate", max_structure_size: 10, max_recursion_depth: 10 }',
+    }));
+  });
+  const nest = (levels: number): unknown => (levels === 0 ? 'x' : { a: nest(levels - 1) });
+  const block = (guard: string, data: unknown) => post(manager, guard, { content: PLACEHOLDER, structuredContent: data });
+
+  it('in block mode, blocks a list or object of more than max_structure_size items, or anything nested past max_recursion_depth', async () => {
+    const list = await block('Secure', Array.from({ length: 11 }, (_, i) => `row ${i}`));
+    assert.equal(list.continue_processing, false);
+    assert.deepEqual(list.violation, {
+      reason: 'Structure size exceeds security limit',
+      description: 'List has 11 items, exceeding limit of 10',
+      code: 'STRUCTURE_SIZE_VIOLATION',
+      details: { size: 11, max_size: 10, location: 'root' },
+      http_status_code: 422,
+      mcp_error_code: -32000,
+      plugin_name: 'Secure',
+    });
+    const wide = await block('Secure', { rows: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])) });
+    assert.deepEqual([wide.violation?.description, wide.violation?.details?.location], ['Dict has 12 items, exceeding limit of 10', 'rows']);
+    const deep = await block('Secure', nest(11));
+    assert.deepEqual([deep.violation?.code, deep.violation?.description, deep.violation?.details], [
+      'STRUCTURE_DEPTH_VIOLATION', 'Nesting depth 11 exceeds limit of 10',
+      { depth: 11, max_depth: 10, location: Array(11).fill('a').join('.') },
+    ]);
+    // at the limits, it passes
+    for (const fine of [nest(10), Array.from({ length: 10 }, (_, i) => `row ${i}`)]) assert.equal((await block('Secure', fine)).violation, null);
+    // in truncate mode the limits block nothing
+    assert.equal((await block('SecureTruncate', nest(11))).violation, null);
+    assert.equal((await block('SecureTruncate', Array.from({ length: 11 }, (_, i) => `row ${i}`))).violation, null);
+  });
+});
