@@ -70,6 +70,8 @@ export default (config: OutputLengthGuardConfig) => {
   const max = tokens ? config.max_tokens : config.max_chars;
   const min = tokens ? config.min_tokens : config.min_chars;
   const unit = tokens ? 'tokens' : 'characters';
+  /** What the limits are compared with, for a string of `length` characters. */
+  const measure = (length: number) => (tokens ? Math.floor(length / config.chars_per_token) : length);
 
   /** Characters over the maximum cut away: in token mode the ellipsis follows the budget, in character mode it fits in it. */
   function truncate(text: string, length: number): string {
@@ -116,11 +118,12 @@ export default (config: OutputLengthGuardConfig) => {
   /** How a string is out of bounds, if it is (numbers written as strings never are, with skip_numeric). */
   function offence(text: string): Offence | null {
     if (config.skip_numeric && numeric(text)) return null;
+    // a string holds at most text.length characters and at least half as many: most are judged without counting
+    if ((max === null || measure(text.length) <= max) && (min === 0 || measure(Math.ceil(text.length / 2)) >= min)) return null;
     const length = characters(text);
     const estimate = Math.floor(length / config.chars_per_token);
-    const measure = tokens ? estimate : length;
-    if (max !== null && measure > max) return { kind: 'over', length, tokens: estimate };
-    if (min > 0 && measure < min) return { kind: 'under', length, tokens: estimate };
+    if (max !== null && measure(length) > max) return { kind: 'over', length, tokens: estimate };
+    if (min > 0 && measure(length) < min) return { kind: 'under', length, tokens: estimate };
     return null;
   }
 

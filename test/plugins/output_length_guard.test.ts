@@ -26,6 +26,8 @@ describe('output_length_guard', () => {
     assert.deepEqual(result?.modified_payload, { name: 't', result: 'ab😀...' });
     // six characters, though seven UTF-16 units: within the limit
     assert.equal(build({ max_chars: 6 }).tool_post_invoke({ name: 't', result: 'ab😀cde' }), undefined);
+    // three characters, though four units: under a minimum of four
+    assert.equal(build({ min_chars: 4, strategy: 'block' }).tool_post_invoke({ name: 't', result: 'ab😀' })?.violation?.code, 'OUTPUT_TOO_SHORT');
   });
 
   it('blocks instead when configured, on prompt results too', () => {
