@@ -162,14 +162,19 @@ export const OutputLengthGuardSchema = z
     /** tool_post_invoke: an MCP result with a non-null `structuredContent` (or `structured_content`) is limited
      * there only, and a truncation rewrites `content` as one text item, as ContextForge's guard does */
     structured_content: z.boolean().default(false),
+    /** with structured_content and the block strategy: a list or object in it of more items blocks (null: no limit) */
+    max_structure_size: z.number().int().positive().nullable().default(null),
+    /** with structured_content and the block strategy: anything nested deeper than this in it blocks (null: no limit) */
+    max_recursion_depth: z.number().int().positive().nullable().default(null),
     violations: Violations,
   })
-  .refine((c) => c.limit_mode !== 'character' || c.max_chars === null || c.ellipsis.length < c.max_chars, {
+  .refine((c) => c.limit_mode !== 'character' || !((c.max_chars ?? 0) > 0) || [...c.ellipsis].length < c.max_chars!, {
     path: ['ellipsis'],
     message: 'must be shorter than max_chars',
   })
-  .refine((c) => c.max_chars === null || c.min_chars <= c.max_chars, { path: ['min_chars'], message: 'must not exceed max_chars' })
-  .refine((c) => c.max_tokens === null || c.min_tokens <= c.max_tokens, { path: ['min_tokens'], message: 'must not exceed max_tokens' });
+  // a maximum that is itself refused (a negative one) is reported alone
+  .refine((c) => !((c.max_chars ?? 0) > 0) || c.min_chars <= c.max_chars!, { path: ['min_chars'], message: 'must not exceed max_chars' })
+  .refine((c) => !((c.max_tokens ?? 0) > 0) || c.min_tokens <= c.max_tokens!, { path: ['min_tokens'], message: 'must not exceed max_tokens' });
 export type OutputLengthGuardConfig = z.infer<typeof OutputLengthGuardSchema>;
 
 // ---- resource_filter

@@ -58,22 +58,25 @@ const limit = (key: string): Handler => (value, out) => {
 const word = (key: string): Handler => (value, out) => {
   out[key] = typeof value === 'string' ? value.trim().toLowerCase() : value;
 };
+/** The ellipsis ContextForge is configured with: its own default, and a null one taken as empty. */
+const configuredEllipsis = (config: Out): unknown => (config.ellipsis === null ? '' : config.ellipsis ?? '\u2026');
 /**
- * The ellipsis, or none when ContextForge would not append it: it takes a null ellipsis as empty, and in character
- * mode cuts at max_chars without one when the ellipsis does not fit.
+ * Whether ContextForge appends the ellipsis: in character mode, when it does not fit in max_chars, ContextForge cuts at
+ * max_chars without one, and without looking for a word boundary.
  */
-function lengthGuardEllipsis(config: Out): unknown {
-  const ellipsis = config.ellipsis === null ? '' : config.ellipsis ?? '\u2026';
+function lengthGuardEllipsisFits(config: Out): boolean {
+  const ellipsis = configuredEllipsis(config);
   const characters = typeof config.limit_mode !== 'string' || config.limit_mode.trim().toLowerCase() === 'character';
   const max = config.max_chars;
-  return typeof ellipsis === 'string' && characters && typeof max === 'number' && max > 0 && ellipsis.length >= max ? '' : ellipsis;
+  return !(typeof ellipsis === 'string' && characters && typeof max === 'number' && max > 0 && [...ellipsis].length >= max);
 }
 
 const outputLengthGuard = translator(
   'output_length_guard',
-  // ContextForge's defaults: no maximum, and numbers written as strings never limited
-  // and an MCP result's structured content limited as its guard does
-  (config) => ({ max_chars: null, skip_numeric: true, structured_content: true, ellipsis: lengthGuardEllipsis(config), violations: 'contextforge' }),
+  // ContextForge's defaults: no maximum, numbers written as strings never limited, an MCP result's structured content
+  // limited as its guard does, within its security limits there (10,000 items, 100 levels)
+  (config) => ({ max_chars: null, skip_numeric: true, structured_content: true, max_structure_size: 10_000, max_recursion_depth: 100,
+    ellipsis: lengthGuardEllipsisFits(config) ? configuredEllipsis(config) : '', violations: 'contextforge' }),
   {
     limit_mode: word('limit_mode'),
     max_chars: limit('max_chars'),
@@ -82,12 +85,14 @@ const outputLengthGuard = translator(
     min_tokens: same('min_tokens'),
     chars_per_token: same('chars_per_token'),
     strategy: word('strategy'),
-    ellipsis: noEffect, // read by lengthGuardEllipsis
-    word_boundary: same('word_boundary'),
-    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes, depth) bound the walk here
+    ellipsis: noEffect, // read in the base config above
+    word_boundary: (value, out, _none, config) => {
+      out.word_boundary = lengthGuardEllipsisFits(config) ? value : false;
+    },
+    // bounds a token-mode cut only past a million characters, beyond Cordon's max_payload_bytes
     max_text_length: noEffect,
-    max_structure_size: noEffect,
-    max_recursion_depth: noEffect,
+    max_structure_size: same('max_structure_size'),
+    max_recursion_depth: same('max_recursion_depth'),
   },
 );
 
