@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { PluginManager } from '../../src/bundled.js';
+import { cleanPrefix, MACHINE_REDIS, testPrefix } from '../fleet/redis.js';
+
+/**
+ * ContextForge's limiter with `backend: redis` shares its counters between every instance that reaches the same
+ * Redis. Cordon's counts in the manager's store: with the store in Redis, two managers (two gateways) loading one
+ * ContextForge config share one budget, the same way.
+ */
+
+const config = (prefix: string) => `
+plugins:
+  - name: "RateLimiter"
+    kind: "cpex_rate_limiter.RateLimiterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config:
+      by_user: "3/hour"
+      backend: "redis"
+      redis_url: "redis://127.0.0.1:6379/15"
+      algorithm: "fixed_window"
+plugin_settings:
+  store:
+    kind: redis
+    url: ${MACHINE_REDIS}
+    key_prefix: "${prefix}"
+`;
+
+describe('ContextForge rate limiter on Redis', () => {
+  it('two gateways on one Redis share the limit: three calls across both, then both refuse', async () => {
+    const prefix = testPrefix('cf-rate');
+    const dir = await mkdtemp(join(tmpdir(), 'cordon-cf-rate-redis-'));
+    const managers: PluginManager[] = [];
+    try {
+      await writeFile(join(dir, 'gateway.yaml'), config(prefix));
+      for (let i = 0; i < 2; i++) {
+        const manager = new PluginManager(join(dir, 'gateway.yaml'));
+        managers.push(manager);
+        await manager.initialize();
+      }
+      const [a, b] = managers as [PluginManager, PluginManager];
+      const call = (m: PluginManager, user = 'redis-alice') => m.invokeHook('tool_pre_invoke', { name: 'search', args: {} }, { request_id: 'r', user });
+      const results = [];
+      for (const m of [a, b, a, b, a]) results.push((await call(m)).result);
+      assert.deepEqual(results.map((r) => r.continue_processing), [true, true, true, false, false]);
+      assert.deepEqual([results[3]!.violation?.code, results[3]!.violation?.http_status_code], ['RATE_LIMIT', 429]);
+      // another user has a budget of their own on either gateway
+      assert.equal((await call(b, 'redis-bob')).result.continue_processing, true);
+    } finally {
+      await Promise.all(managers.map((m) => m.shutdown()));
+      await rm(dir, { recursive: true, force: true });
+      await cleanPrefix(prefix);
+    }
+  });
+});
