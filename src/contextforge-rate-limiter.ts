@@ -47,9 +47,11 @@ export const contextForgeRateLimiter = translator('rate_limiter', () => ({
   redis_url: noEffect,
   redis_key_prefix: noEffect,
   redis_fallback: noEffect,
-  // ContextForge's reads any value but "closed" (any case, trimmed) as open
+  // ContextForge's reads "Closed " as closed and a blank one as open; a typo (it warns and fails open) is refused
+  // here, so a limiter meant to fail closed never fails open in silence
   fail_mode: (value, out) => {
-    out.fail_mode = typeof value === 'string' && value.trim().toLowerCase() === 'closed' ? 'closed' : 'open';
+    const mode = typeof value === 'string' ? value.trim().toLowerCase() : value;
+    out.fail_mode = mode === null || mode === undefined || mode === '' ? 'open' : mode;
   },
   // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
 }, { capabilities: { store: true, clock: true } });

@@ -78,6 +78,16 @@ describe('ContextForge rate limiter: who is counted', () => {
     assert.equal(header(third, 'X-RateLimit-Remaining'), '0');
   });
 
+  it('names who was counted only on a block: a request let through carries no user_id or tenant_id', async () => {
+    const who = as('count-identity@example.com', 'count-identity-team');
+    const allowed = await tool('UserTwo', who);
+    assert.equal(passes(allowed), true);
+    assert.deepEqual(['user_id', 'tenant_id'].filter((k) => k in (allowed.metadata ?? {})), []);
+    await tool('UserTwo', who);
+    const details = (await tool('UserTwo', who)).violation?.details as Record<string, unknown>;
+    assert.deepEqual([details.user_id, details.tenant_id], ['count-identity@example.com', 'count-identity-team']);
+  });
+
   it('reads the user as ContextForge does: an object by its email, else its id (a number as its digits), else its sub; blank or none is "anonymous"', async () => {
     // two objects with one email are one user, whatever their ids
     assert.deepEqual(await outcomes([

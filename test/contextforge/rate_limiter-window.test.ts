@@ -107,8 +107,14 @@ plugins:
     assert.match(await load('rate-redis', '{ by_user: "5/s", backend: "redis" }'), /plugins\[0\]\.config\.backend: .*needs redis_url/);
   });
 
+  it('refuses a fail_mode that is neither open nor closed, and a key it does not know, naming each', async () => {
+    assert.match(await load('rate-fail-mode', '{ by_user: "5/s", fail_mode: "clsoed" }'), /plugins\[0\]\.config\.fail_mode: /);
+    assert.match(await load('rate-unknown', '{ by_user: "5/s", redis_ur: "typo-key" }'), /plugins\[0\]\.config\.redis_ur: /);
+  });
+
   it('takes every key it documents: its units long and short, hr included, a million a window, redis with its url, fail_mode', async () => {
     assert.equal(await load('rate-every-key', `{ by_user: "60/sec", by_tenant: "1000000/hr", by_tool: { search: "10/ MINUTE" }, algorithm: "fixed_window",
-      backend: "redis", redis_url: "redis://127.0.0.1:6379/0", redis_key_prefix: "test", fail_mode: "closed" }`), 'loaded');
+      backend: "redis", redis_url: "redis://127.0.0.1:6379/0", redis_key_prefix: "test", fail_mode: " Closed " }`), 'loaded');
+    assert.equal(await load('rate-blank-keys', '{ by_user: "5/s", by_tenant: null, by_tool: null, fail_mode: "" }'), 'loaded');
   });
 });
