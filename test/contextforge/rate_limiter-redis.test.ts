@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PluginManager } from '../../src/bundled.js';
-import { cleanPrefix, MACHINE_REDIS, testPrefix } from '../fleet/redis.js';
+import { cleanPrefix, MACHINE_REDIS, rawClient, testPrefix } from '../fleet/redis.js';
 
 /**
  * ContextForge's limiter with `backend: redis` shares its counters between every instance that reaches the same
@@ -49,6 +49,17 @@ describe('ContextForge rate limiter on Redis', () => {
       assert.deepEqual([results[3]!.violation?.code, results[3]!.violation?.http_status_code], ['RATE_LIMIT', 429]);
       // another user has a budget of their own on either gateway
       assert.equal((await call(b, 'redis-bob')).result.continue_processing, true);
+      // the counters are in Redis, and a request of a tenant is counted under keys of that tenant only
+      await a.invokeHook('tool_pre_invoke', { name: 'search', args: {} }, { request_id: 'r', user: 'redis-carol', tenant_id: 'redis-team-x' });
+      const client = await rawClient();
+      try {
+        const keys = await client.keys(`${prefix}:*`);
+        const carol = keys.filter((k) => k.includes('redis-carol'));
+        assert.ok(keys.some((k) => k.includes('redis-alice')), JSON.stringify(keys));
+        assert.ok(carol.length > 0 && carol.every((k) => k.includes('redis-team-x')), JSON.stringify(keys));
+      } finally {
+        client.destroy();
+      }
     } finally {
       await Promise.all(managers.map((m) => m.shutdown()));
       await rm(dir, { recursive: true, force: true });

@@ -67,6 +67,19 @@ describe('ContextForge rate limiter: windows', () => {
     at(60_000);
     assert.equal((await limiter.tool()).http_headers?.['X-RateLimit-Remaining'], '2');
   });
+
+  it('a request over two limits is told of the one that reopens soonest, and each limit is listed as violated', async () => {
+    const limiter = contextForgeLimiter({ by_user: '1/min', by_tool: { search: '1/hour' } });
+    await limiter.tool();
+    at(20_000);
+    const blocked = await limiter.tool();
+    const headers = blocked.violation?.http_headers as Record<string, string>;
+    // the user's minute ends 40 s from now, the tool's hour much later: the minute is what the client is told
+    assert.deepEqual(headers, { 'X-RateLimit-Limit': '1', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(T0 / 1000 + 60), 'Retry-After': '40' });
+    const details = blocked.violation?.details as { reset_in: number; dimensions: { violated: Array<{ reset_in: number }> } };
+    assert.equal(details.reset_in, 40);
+    assert.deepEqual(details.dimensions.violated.map((d) => d.reset_in), [40, 3_580]);
+  });
 });
 
 function times3(value: string) {
