@@ -176,17 +176,26 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     };
   };
 
-  const unavailable = (error: string): HookResult => config.fail_mode === 'closed' ? {
-    continue_processing: false,
-    violation: {
-      reason: 'Rate limit backend unavailable',
-      description: 'the rate limiter could not count this request, and fail_mode is closed',
-      code: 'BACKEND_UNAVAILABLE',
-      details: { error },
-      http_status_code: 503,
-      http_headers: { 'Retry-After': '1' },
-    },
-  } : { metadata: { rate_limit_unavailable: true, rate_limit_error: error } };
+  /**
+   * Open lets the request through and says why in its metadata. Closed refuses it; ContextForge's violation says only
+   * that its backend is unavailable (its log has the error), Cordon's says what failed.
+   */
+  const unavailable = (error: string): HookResult => {
+    const contextforge = config.violations === 'contextforge';
+    if (config.fail_mode === 'open') return { metadata: { rate_limit_unavailable: true, rate_limit_error: error } };
+    return {
+      continue_processing: false,
+      violation: {
+        reason: contextforge ? 'Rate limiter backend unavailable' : 'Rate limit backend unavailable',
+        description: contextforge ? 'Rate limiter backend unavailable; failing closed per fail_mode=closed'
+          : 'the rate limiter could not count this request, and fail_mode is closed',
+        code: 'BACKEND_UNAVAILABLE',
+        details: contextforge ? {} : { error },
+        http_status_code: 503,
+        http_headers: { 'Retry-After': '1' },
+      },
+    };
+  };
 
   return {
     tool_pre_invoke: (payload: Payload, context?: PluginContext) => check(context, String(payload.name)),

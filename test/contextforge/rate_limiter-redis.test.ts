@@ -67,3 +67,41 @@ describe('ContextForge rate limiter on Redis', () => {
     }
   });
 });
+
+describe('ContextForge rate limiter when its store cannot answer', () => {
+  const down = () => Promise.reject(new Error('store: Redis at redis://127.0.0.1:6379 did not answer'));
+  const deadStore = { incr: down, get: down, set: down, delete: down };
+
+  it('fail_mode open (the default, and any blank value) lets the request through; closed refuses it with 503 BACKEND_UNAVAILABLE', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cordon-cf-rate-down-'));
+    const managers: PluginManager[] = [];
+    try {
+      const entry = (name: string, failMode: string) => `
+  - name: "${name}"
+    kind: "cpex_rate_limiter.RateLimiterPlugin"
+    hooks: ["tool_pre_invoke"]
+    config: { by_user: "3/hour", backend: "redis", redis_url: "redis://127.0.0.1:1/15"${failMode} }`;
+      await writeFile(join(dir, 'down.yaml'), `plugins:${entry('Open', '')}${entry('Blank', ', fail_mode: " "')}${entry('Closed', ', fail_mode: "closed"')}\n`);
+      const manager = new PluginManager(join(dir, 'down.yaml'), { store: deadStore });
+      managers.push(manager);
+      await manager.initialize();
+      const call = (plugin: string) => manager.invokeHookForPlugin(plugin, 'tool_pre_invoke', { name: 'search', args: {} }, { request_id: 'r', user: 'down-alice' });
+      for (const plugin of ['Open', 'Blank']) {
+        for (let i = 0; i < 5; i++) {
+          const result = await call(plugin);
+          assert.equal(result.violation ?? null, null, `${plugin} call ${i + 1}`);
+          assert.notEqual(result.continue_processing, false);
+        }
+      }
+      const closed = await call('Closed');
+      assert.equal(closed.continue_processing, false);
+      assert.deepEqual(closed.violation && { ...closed.violation, plugin_name: undefined }, {
+        reason: 'Rate limiter backend unavailable', description: 'Rate limiter backend unavailable; failing closed per fail_mode=closed',
+        code: 'BACKEND_UNAVAILABLE', details: {}, http_status_code: 503, http_headers: { 'Retry-After': '1' }, plugin_name: undefined,
+      });
+    } finally {
+      await Promise.all(managers.map((m) => m.shutdown()));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
