@@ -3,6 +3,7 @@ import type { PluginContext, PluginViolation } from '../src/core/schemas.js';
 import { compileUrlPattern } from './lib/url-patterns.js';
 import { HtmlSanitizerSchema, type HtmlSanitizerConfig } from './lib/html-sanitizer-schema.js';
 import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './lib/json-schema-subset.js';
+import { rateLimiterSchema } from './lib/rate-limiter-schema.js';
 
 /**
  * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load
@@ -255,29 +256,8 @@ export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;
 
 // ---- html_sanitizer: plugins/lib/html-sanitizer-schema.ts
 
-// ---- rate_limiter: a rate is "<count>/<unit>" or "<count>/<n><unit>", unit s, m, h or d ("60/m", "500/10s")
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const MAX_WINDOW_MS = 2 ** 31; // the store's expiry limit
-const Rate = z
-  .string()
-  .regex(/^[1-9]\d*\/(?:[1-9]\d*)?[smhd]$/, { message: 'must be a rate like 60/m or 500/10s (units s, m, h, d)', abort: true })
-  .refine((rate) => Number(rate.slice(rate.indexOf('/') + 1, -1) || 1) * UNIT_MS[rate.slice(-1)]! <= MAX_WINDOW_MS, 'window must be at most 24 days');
-export const RateLimiterSchema = z
-  .strictObject({
-    by_user: Rate.optional(),
-    by_tenant: Rate.optional(),
-    by_tool: z.record(z.string().min(1), Rate).default(() => ({})),
-    /**
-     * when the shared store cannot answer (Redis down or slow): `open` lets the request through and says so in
-     * metadata, `closed` blocks it (BACKEND_UNAVAILABLE, HTTP 503, Retry-After: 1)
-     */
-    fail_mode: z.enum(['open', 'closed']).default('open'),
-    violations: Violations,
-  })
-  .refine((c) => c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
-    path: ['by_user'],
-    message: 'set at least one of by_user, by_tenant, by_tool',
-  });
+// ---- rate_limiter (its schema is in lib/rate-limiter-schema.ts)
+export const RateLimiterSchema = rateLimiterSchema(Violations);
 export type RateLimiterConfig = z.infer<typeof RateLimiterSchema>;
 
 /** Bundled plugin name (its file name in plugins/) -> the schema its `config` is parsed with. */

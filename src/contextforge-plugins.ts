@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SECRET_TYPES as CORDON_SECRET_TYPES, type SecretType } from '../plugins/lib/secret-rules.js';
 import type { ForeignKind } from './runtime/kinds.js';
 import { noEffect, onlyIf, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
-import { contextForgeRate, pythonPattern, pythonPatterns, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
+import { contextForgeRateLimiter } from './contextforge-rate-limiter.js';
+import { pythonPattern, pythonPatterns, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
 
 /**
  * ContextForge v1.0.0's class paths of the plugins Cordon bundles an equivalent of, each with the translation of
@@ -252,25 +253,6 @@ const secretsDetection = translator('secrets_detection', (config) => {
   min_findings_to_block: same('min_findings_to_block'),
 });
 
-const rate = (key: string): Handler => (value, out) => {
-  out[key] = contextForgeRate(value);
-};
-
-const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforge' }), {
-  by_user: rate('by_user'),
-  by_tenant: rate('by_tenant'),
-  by_tool: (value, out) => {
-    out.by_tool = value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([tool, r]) => [tool, contextForgeRate(r)])) : value;
-  },
-  algorithm: onlyIf((v) => v === 'fixed_window'),
-  // counting happens in the manager's shared store (Redis when the fleet store is configured)
-  backend: onlyIf((v) => v === 'memory' || v === 'redis'),
-  redis_url: noEffect,
-  redis_key_prefix: noEffect,
-  redis_fallback: noEffect,
-  // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
-}, { capabilities: { store: true, clock: true } });
-
 // ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true), and its patterns
 // match the URL as written, case included
 const urlReputation = translator('url_reputation', () => ({ https_only: true, case_sensitive_patterns: true, violations: 'contextforge' }), {
@@ -305,8 +287,8 @@ export const contextForgeClassPaths: Record<string, ForeignKind> = {
   'cpex_pii_filter.PIIFilterPlugin': piiFilter,
   'plugins.secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'cpex_secrets_detection.SecretsDetectionPlugin': secretsDetection,
-  'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': rateLimiter,
-  'cpex_rate_limiter.RateLimiterPlugin': rateLimiter,
+  'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
+  'cpex_rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
   'plugins.url_reputation.url_reputation.URLReputationPlugin': urlReputation,
   'cpex_url_reputation.URLReputationPlugin': urlReputation,
 };
