@@ -277,6 +277,8 @@ export const contextForgeClassPaths: Record<string, ForeignKind> = {
   'cpex_pii_filter.PIIFilterPlugin': piiFilter,
   'plugins.secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'cpex_secrets_detection.SecretsDetectionPlugin': secretsDetection,
+  // the module the package re-exports from, which its own tests name
+  'cpex_secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
   'cpex_rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
   'plugins.url_reputation.url_reputation.URLReputationPlugin': urlReputation,
