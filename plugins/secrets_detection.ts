@@ -13,6 +13,8 @@ import type { HookResult, Payload, SecretsDetectionConfig } from './schemas.js';
  * Discord, Telegram), JWTs, private key blocks, credentials in URLs, Authorization headers and password/secret/token
  * assignments in YAML, .env, JSON and code. Each finding names its type, and redaction keeps it visible
  * (`[REDACTED:stripe_key]`). Documented placeholders and ids that only look alike are allowed (lib/allowlist.ts).
+ * With `contextforge_patterns` (ContextForge's class paths) it runs ContextForge's own table instead
+ * (lib/contextforge-secrets.ts): a ContextForge config finds and redacts what it finds and redacts there.
  */
 
 /** A checksum-less or checksum-failing value must look random: bits per character over its alphabet. */
@@ -118,15 +120,20 @@ export default (config: SecretsDetectionConfig) => {
       }
       return replaceFindings(text, found, (f) => redact(f.type));
     };
-    // ContextForge's scan reads every string, `type` and `role` values included
-    const rewriteAsContextForge = (enabled: NonNullable<typeof patterns>) => (text: string): string => {
-      const scan = scanContextForge(text, enabled, config.redaction_text);
+    const rewriteAsContextForge = (text: string): string => {
+      const scan = scanContextForge(text, patterns!, config.redaction_text);
       scan.types.forEach(record);
       return scan.text;
     };
 
-    const modified = rewriteFields(payload, fields, (value) =>
-      patterns ? mapStrings(value, rewriteAsContextForge(patterns), null, SKIP_NONE) : mapStrings(value, rewrite));
+    // ContextForge's scan reads every string, `type` and `role` values included, but of a resource only its text
+    // (its uri, id and blob are not content)
+    const walkAsContextForge = (value: unknown) => mapStrings(value, rewriteAsContextForge, null, SKIP_NONE);
+    const scopeAsContextForge = (value: unknown) => {
+      if (hook !== 'resource_post_fetch') return walkAsContextForge(value);
+      return value !== null && typeof value === 'object' && 'text' in value ? { ...value, text: walkAsContextForge(value.text) } : value;
+    };
+    const modified = rewriteFields(payload, fields, (value) => (patterns ? scopeAsContextForge(value) : mapStrings(value, rewrite)));
     if (total === 0) return undefined;
     const action = config.action === 'block' && total < config.min_findings_to_block ? config.below_min_findings : config.action;
     const contextforge = config.violations === 'contextforge';

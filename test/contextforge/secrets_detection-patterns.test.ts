@@ -96,6 +96,15 @@ describe("SecretsDetectionPlugin's pattern table, as ContextForge configures it"
     assert.deepEqual(padded.modified_payload, prompt({ b: 'blob [REDACTED]== end' }));
   });
 
+  it("reads a resource's text alone, not its uri, id or blob", async () => {
+    const manager = await managerFor('sd-resource', secretsYaml('Resource', 'enabled: { base64_24: true }'));
+    const uri = 'file:///srv/exports/QuarterlyRevenueSummaryFinal.txt';
+    const content = { type: 'resource', id: 'res-3', uri, blob: 'UXVhcnRlcmx5UmV2ZW51ZVN1bW1hcnk=', text: SAMPLES.base64_24! };
+    const { result } = await manager.invokeHook('resource_post_fetch', { uri, content }, ctx);
+    assert.deepEqual(result.modified_payload, { uri, content: { ...content, text: 'blob [REDACTED]== end' } });
+    assert.deepEqual(result.metadata, { secrets_redacted: true, count: 1 });
+  });
+
   it('redacts a whole private key, not only its BEGIN line, PKCS#8 keys included', async () => {
     const pkcs8 = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw\n-----END PRIVATE KEY-----';
     const { result } = await defaults.invokeHook('prompt_pre_fetch', prompt({ a: `key:\n${SAMPLES.private_key_block!}\nend`, b: pkcs8, c: '-----BEGIN RSA PRIVATE KEY-----\nMIIEcut' }), ctx);
@@ -107,5 +116,7 @@ describe("SecretsDetectionPlugin's pattern table, as ContextForge configures it"
     await assert.rejects(managerFor('sd-bad-redact', secretsYaml('Bad', '', 'redact: "yes"')), /config\.redact.*must be true or false/);
     await assert.rejects(managerFor('sd-bad-block', secretsYaml('Bad', '', 'block_on_detection: 1')), /config\.block_on_detection.*must be true or false/);
     await assert.rejects(managerFor('sd-bad-min', secretsYaml('Bad', 'min_findings_to_block: -1')), /config\.min_findings_to_block/);
+    // 0 too, where ContextForge would block every call, a clean one included
+    await assert.rejects(managerFor('sd-zero-min', secretsYaml('Bad', 'min_findings_to_block: 0')), /config\.min_findings_to_block/);
   });
 });
