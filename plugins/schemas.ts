@@ -140,19 +140,12 @@ export const SecretsDetectionSchema = z.strictObject({
   redaction_text: z.string().default('[REDACTED:{type}]'),
   min_entropy: z.number().min(0).max(8).default(3.5),
   violations: Violations,
-  /**
-   * ContextForge's pattern table in place of Cordon's detectors (its class path sets this; lib/contextforge-secrets.ts):
-   * each of its patterns on or off, its broad ones off unless named. `detect`, `type_names` and `min_entropy` then
-   * have no say.
-   */
-  contextforge_patterns: z
-    .strictObject({
-      aws_access_key_id: on, aws_secret_access_key: on, google_api_key: on, github_token: on, stripe_secret_key: on,
-      slack_token: on, private_key_block: on,
-      generic_api_key_assignment: off, jwt_like: off, hex_secret_32: off, base64_24: off,
-    } satisfies Record<ContextForgeSecretType, z.ZodDefault<z.ZodBoolean>>)
-    .optional(),
-  /** with `action: block`, the blocked result carries the payload redacted, as ContextForge's does with redact: true */
+  /** ContextForge's pattern table instead of the detectors above (its class paths set it; lib/contextforge-secrets.ts) */
+  contextforge_patterns: z.strictObject({
+    aws_access_key_id: on, aws_secret_access_key: on, google_api_key: on, github_token: on, stripe_secret_key: on,
+    slack_token: on, private_key_block: on, generic_api_key_assignment: off, jwt_like: off, hex_secret_32: off, base64_24: off,
+  } satisfies Record<ContextForgeSecretType, unknown>).optional(),
+  /** with `action: block`, the blocked result carries the payload redacted (ContextForge's redact: true) */
   redact_blocked: z.boolean().default(false),
 });
 export type SecretsDetectionConfig = z.infer<typeof SecretsDetectionSchema>;
