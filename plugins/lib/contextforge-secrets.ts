@@ -5,10 +5,11 @@
  * becomes the redaction text alone). No allowlist, no checksum: AWS's documented example key is a key here.
  *
  * The patterns are Rust regexes there, whose `\b`, `\s` and case folding are Unicode's; they are written here so
- * JavaScript reads them the same way (flag u, the word boundary spelled out). One deliberate difference, for safety:
- * its private_key_block pattern matches the BEGIN line only, so redaction left the key itself in the text; here it
- * runs to the END line (or the text's end), and PKCS#8 keys (`BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE KEY`)
- * count too.
+ * JavaScript reads them the same way (flag u, the word boundary spelled out). Two deliberate differences, for
+ * safety: its private_key_block pattern matches the BEGIN line only, so redaction left the key itself in the text;
+ * here it runs to the END line (or the text's end), and PKCS#8 keys (`BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE
+ * KEY`) count too. And the redaction text is written as given, where Rust's replace reads `$1` or `${name}` in it as
+ * a group (`$1` would put an AWS secret key back).
  */
 
 export const CONTEXTFORGE_SECRET_TYPES = [
