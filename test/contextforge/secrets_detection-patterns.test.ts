@@ -63,6 +63,12 @@ describe("SecretsDetectionPlugin's pattern table, as ContextForge configures it"
     assert.deepEqual(types(reported.metadata), ['aws_secret_access_key']);
   });
 
+  it('writes the redaction text as given, never reading $1 in it as the match of a group', async () => {
+    const manager = await managerFor('sd-dollar', secretsYaml('Dollar', '', 'block_on_detection: false, redact: true, redaction_text: "<$1 $$ ${0}>"'));
+    const { result } = await manager.invokeHook('prompt_pre_fetch', prompt({ env: `AWS_SECRET_ACCESS_KEY=${AWS_SECRET}`, id: AWS_ID }), ctx);
+    assert.deepEqual(result.modified_payload, prompt({ env: '<$1 $$ ${0}>', id: '<$1 $$ ${0}>' }));
+  });
+
   it('finds a generic API key assignment once switched on, and not a short value or prose about one', async () => {
     const manager = await managerFor('sd-generic', secretsYaml('Generic', 'enabled: { generic_api_key_assignment: true }', 'block_on_detection: false, redact: false'));
     const found = (await manager.invokeHook('prompt_pre_fetch', prompt({ h: 'X-API-Key: test98765432109876543210' }), ctx)).result;
