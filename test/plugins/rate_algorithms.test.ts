@@ -51,6 +51,15 @@ describe('rate_limiter token bucket', () => {
   });
 });
 
+describe('rate_limiter token bucket at the edges', () => {
+  it("stays exact at ContextForge's ceiling of a million a window, however long the bucket was idle", async () => {
+    const at = run(new MemoryStore(), 'token_bucket', 1_000_000, 3_600_000);
+    assert.equal((await at(0)).remaining, 999_999);
+    const later = await at(3_600_000 * 10_000);
+    assert.deepEqual(later, { allowed: true, remaining: 999_999, resetAt: T0 / 1000 + 36_000_000 + 1, retryAfter: null });
+  });
+});
+
 describe('rate_limiter read-modify-write', () => {
   it('holds the limit when a burst races on the same state: a lost swap reads again, however many race', async () => {
     const store = new MemoryStore();
