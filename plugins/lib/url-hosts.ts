@@ -1,9 +1,10 @@
 import { IANA_TLDS } from './iana-tlds.js';
+import { decodePunycode } from './punycode.js';
 
 /**
  * How url_reputation reads a URL's host, and its heuristic look at that host. Parsed here rather than with URL: a
- * sandbox compartment has no URL global, and the checks need the host as written (a URL parser would turn a
- * look-alike Cyrillic host into punycode before the script check could see it).
+ * sandbox compartment has no URL global, and the checks need the host as written (cpex's Python engine judges it so;
+ * a URL parser would turn a look-alike host into Punycode first).
  */
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
@@ -87,9 +88,25 @@ const isAscii = (s: string) => Array.from(s).every((c) => c.charCodeAt(0) < 128)
 /** A label of letters, marks, digits, `-` and `_`, not of hyphens alone. */
 const LABEL = /^(?=.*[^-])[\p{L}\p{M}\p{Nd}_-]+$/u;
 
-/** Whether the host could be read safely: a name of at most 253 characters, every label sound, one script at most. */
+/** At most one script among the letters of a decoded `xn--` label (Han, kana and the like count as one). */
+function oneScript(label: string): boolean {
+  return new Set(Array.from(label).filter((c) => /\p{L}/u.test(c)).map(scriptOf)).size <= 1;
+}
+
+/**
+ * Whether the host could be read safely: a name of at most 253 characters, every label sound, its `xn--` labels
+ * decoding to sound labels of one script, and a host written in non-ASCII not mixing scripts at all (its digits
+ * counting as one more), as cpex's two engines require between them.
+ */
 function unicodeSecure(host: string, chars: readonly string[]): boolean {
-  if (chars.length > 253 || !host.split('.').every((label) => LABEL.test(label))) return false;
+  if (chars.length > 253) return false;
+  for (const label of host.split('.')) {
+    if (!LABEL.test(label)) return false;
+    if (!/^xn--/i.test(label)) continue;
+    const decoded = decodePunycode(label.slice(4));
+    // a label that decodes to ASCII alone is no IDNA label: something made it look like one
+    if (decoded === null || isAscii(decoded) || !LABEL.test(decoded) || !oneScript(decoded)) return false;
+  }
   if (isAscii(host)) return true;
   return new Set(chars.filter((c) => c !== '.' && c !== '-').map(scriptOf)).size <= 1;
 }
@@ -99,7 +116,8 @@ export type HostFinding = 'entropy' | 'tld' | 'unicode';
 /**
  * What the heuristic check finds wrong with a host, in cpex's order: a name that looks generated (8 characters or
  * more, entropy above the threshold), a TLD not in the root zone (or not letters), a name not safe to read (a
- * label empty, of hyphens or with other characters, over 253 characters, or scripts mixed as in a look-alike).
+ * label empty, of hyphens or with other characters, over 253 characters, or scripts mixed as in a look-alike,
+ * written so or as Punycode).
  * An IP address is not a name and is not looked at. Where cpex's two engines differ, the stricter rule is kept.
  */
 export function hostFinding(host: string, entropyThreshold: number): HostFinding | null {

@@ -84,6 +84,18 @@ describe('URLReputationPlugin heuristic check (use_heuristic_check)', () => {
     assert.equal(await fetch('https://shop.com'), 'pass');
   });
 
+  it('reads xn-- labels decoded: a look-alike in Punycode is blocked, an honest one passes', async () => {
+    const fetch = await heuristic('punycode', '', 5);
+    const unsafe = 'Domain unicode is not secure (URL_REPUTATION_BLOCK)';
+    // pаypal with a Cyrillic а, as a URL parser writes it
+    assert.equal(await fetch('https://xn--pypal-4ve.com/login'), unsafe);
+    // not Punycode at all, or Punycode of plain ASCII
+    assert.equal(await fetch('https://xn--99999999999999.com/'), unsafe);
+    assert.equal(await fetch('https://xn--shop-.com/'), unsafe);
+    assert.equal(await fetch('https://xn--mnchen-3ya.de/'), 'pass');
+    assert.equal(await fetch('https://xn--fsq.com/'), 'pass');
+  });
+
   it('does not judge an IP address as a name, and checks the scheme before the host', async () => {
     const fetch = await heuristic('ips', '', 5);
     assert.equal(await fetch('https://172.16.4.2:8443'), 'pass');
