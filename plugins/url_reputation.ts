@@ -57,7 +57,9 @@ export default (config: UrlReputationConfig) => {
     if (domain) return `domain ${domain}`;
     const pattern = patterns.find((p) => p.re.test(url));
     if (pattern) return `pattern ${pattern.source}`;
-    const finding = config.heuristics ? hostFinding(host, config.entropy_threshold) : null;
+    // no host, nothing to look at; a malformed one is reported as such, not as whatever its remains look like
+    if (!config.heuristics || failure === 'domain') return null;
+    const finding = failure ?? hostFinding(host, config.entropy_threshold);
     return finding ? RULES[finding] : null;
   };
 

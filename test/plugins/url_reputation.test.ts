@@ -69,7 +69,8 @@ describe('url_reputation', () => {
     assert.match(rule('see https://x9q2m7z4k1w8.com/a') ?? '', /^entropy /);
     assert.match(rule('see https://shop.invalidtld/a') ?? '', /^tld /);
     assert.match(rule('see https://g\u043eogle.com/a') ?? '', /^unicode /);
-    assert.equal(rule('see https://docs.example.com/a and https://192.0.2.10/x'), undefined);
+    assert.equal(rule('see https://docs.example.com/a and https://192.0.2.10/x and file:///tmp/notes.txt'), undefined);
+    assert.match(rule('see https://[fe80::1::2]/x') ?? '', /^url /);
     assert.equal(build({}).tool_pre_invoke({ name: 't', args: { text: 'https://x9q2m7z4k1w8.com/a' } }), undefined);
     assertIssueAt(configErrors('url_reputation', { entropy_threshold: -1 }), 'entropy_threshold');
   });
