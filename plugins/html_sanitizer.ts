@@ -1,3 +1,4 @@
+import { rebuildHtml } from './lib/html-rebuild.js';
 import { mapStrings } from './lib/strings.js';
 import type { HookResult, HtmlSanitizerConfig, Payload } from './schemas.js';
 
@@ -7,7 +8,8 @@ import type { HookResult, HtmlSanitizerConfig, Payload } from './schemas.js';
  * comments. Each pass is linear in the text (results come from untrusted tools, and a quadratic regex would hand
  * them a way to stall the worker); passes repeat until the text stops changing, so `<scr<script>ipt>` does not
  * survive. It is a line of defence, not a full HTML parser: do not rely on it alone before rendering untrusted HTML
- * in a browser.
+ * in a browser. With `allow_list` set, the page is instead parsed and written anew with only what the list allows
+ * (lib/html-rebuild.ts), as ContextForge's SafeHTMLSanitizer does.
  */
 
 // Built from escapes: the comment delimiters may not appear literally in a sandboxed module's source.
@@ -77,7 +79,39 @@ function mapTags(html: string, fn: (tag: string) => string): string {
   return out + html.slice(at);
 }
 
+/**
+ * Allow-list mode: every string of a result, and a resource's `text`, written anew; the metadata says whether
+ * anything changed (`html_sanitized`, as ContextForge reports it).
+ */
+function allowListHooks(config: HtmlSanitizerConfig, list: NonNullable<HtmlSanitizerConfig['allow_list']>) {
+  const rules = {
+    list,
+    drop: new Set(config.strip_tags),
+    keepComments: !config.strip_comments,
+    stripHandlers: config.strip_event_handlers,
+    stripUrls: config.strip_javascript_urls,
+  };
+  const report = (modified: Payload | null): HookResult =>
+    (modified ? { modified_payload: modified, metadata: { html_sanitized: true } } : { metadata: { html_sanitized: false } });
+  const onResult = (payload: Payload): HookResult => {
+    const result = mapStrings(payload.result, (text) => rebuildHtml(text, rules));
+    return report(result === payload.result ? null : { ...payload, result });
+  };
+  return {
+    tool_post_invoke: onResult,
+    prompt_post_fetch: onResult,
+    resource_post_fetch: (payload: Payload): HookResult | undefined => {
+      const content = payload.content as Record<string, unknown> | null | undefined;
+      // only the page's text is HTML: the URI and MIME type are not rewritten
+      if (!content || typeof content !== 'object' || typeof content.text !== 'string' || !content.text) return undefined;
+      const text = rebuildHtml(content.text, rules);
+      return report(text === content.text ? null : { ...payload, content: { ...content, text } });
+    },
+  };
+}
+
 export default (config: HtmlSanitizerConfig) => {
+  if (config.allow_list) return allowListHooks(config, config.allow_list);
   const names = config.strip_tags.join('|');
   const open = names ? new RegExp(`<(${names})(?=[\\s/>]|$)`, 'gi') : null;
   const strayClose = names ? new RegExp(`<\\/(?:${names})(?=[\\s/>]|$)[^<>]*>?`, 'gi') : null;

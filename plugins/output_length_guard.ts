@@ -12,15 +12,28 @@ import type { HookResult, OutputLengthGuardConfig, Payload } from './schemas.js'
 const BOUNDARY = new Set([' ', '\t', '\n', '\r', '.', ',', ';', ':', '!', '?', '-', '\u2014', '\u2013', '/', '\\', '(', ')', '[', ']', '{', '}']);
 
 /** The cut moved back to just after the last boundary in the final fifth of `span`, or left where it is. */
-function wordBoundary(text: string, cut: number, span: number): number {
+function wordBoundary(text: ArrayLike<string>, cut: number, span: number): number {
   for (let i = cut - 1; i >= Math.max(0, cut - Math.floor(span * 0.2)); i--) if (BOUNDARY.has(text[i]!)) return i + 1;
   return cut;
 }
 
-/** `text` up to `length` UTF-16 units, never splitting a surrogate pair. */
-function head(text: string, length: number): string {
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+/**
+ * Characters are counted as code points, as Python's len() counts them (ContextForge's measure): an emoji is one
+ * character, not the two UTF-16 units JavaScript's length sees, and a cut never splits one.
+ */
+function characters(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
 }
 
 /** "123", "-1.5e-9", "1_000": what Python's float() reads as a finite number, up to 50 characters. */
@@ -28,6 +41,7 @@ const NUMERIC = /^\s*[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?
 const numeric = (text: string) => text.length <= 50 && NUMERIC.test(text) && Number.isFinite(Number(text.replace(/_/g, '')));
 
 interface Offence { kind: 'over' | 'under'; length: number; tokens: number }
+type Violation = NonNullable<HookResult['violation']>;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -56,12 +70,16 @@ export default (config: OutputLengthGuardConfig) => {
   const max = tokens ? config.max_tokens : config.max_chars;
   const min = tokens ? config.min_tokens : config.min_chars;
   const unit = tokens ? 'tokens' : 'characters';
+  /** What the limits are compared with, for a string of `length` characters. */
+  const measure = (length: number) => (tokens ? Math.floor(length / config.chars_per_token) : length);
 
   /** Characters over the maximum cut away: in token mode the ellipsis follows the budget, in character mode it fits in it. */
-  function truncate(text: string): string {
-    let cut = tokens ? Math.min(text.length, max! * config.chars_per_token) : max! - config.ellipsis.length;
-    if (config.word_boundary && cut > 0) cut = wordBoundary(text, cut, tokens ? cut : max!);
-    return head(text, cut) + config.ellipsis;
+  function truncate(text: string, length: number): string {
+    // only a text holding surrogate pairs needs indexing by code point
+    const chars = length === text.length ? text : Array.from(text);
+    let cut = tokens ? Math.min(length, max! * config.chars_per_token) : max! - characters(config.ellipsis);
+    if (config.word_boundary && cut > 0) cut = wordBoundary(chars, cut, tokens ? cut : max!);
+    return (typeof chars === 'string' ? chars.slice(0, cut) : chars.slice(0, cut).join('')) + config.ellipsis;
   }
 
   function violation(field: string, first: Offence, over: number, under: number, metadata: Record<string, unknown>): NonNullable<HookResult['violation']> {
@@ -100,10 +118,12 @@ export default (config: OutputLengthGuardConfig) => {
   /** How a string is out of bounds, if it is (numbers written as strings never are, with skip_numeric). */
   function offence(text: string): Offence | null {
     if (config.skip_numeric && numeric(text)) return null;
-    const estimate = Math.floor(text.length / config.chars_per_token);
-    const measure = tokens ? estimate : text.length;
-    if (max !== null && measure > max) return { kind: 'over', length: text.length, tokens: estimate };
-    if (min > 0 && measure < min) return { kind: 'under', length: text.length, tokens: estimate };
+    // a string holds at most text.length characters and at least half as many: most are judged without counting
+    if ((max === null || measure(text.length) <= max) && (min === 0 || measure(Math.ceil(text.length / 2)) >= min)) return null;
+    const length = characters(text);
+    const estimate = Math.floor(length / config.chars_per_token);
+    if (max !== null && measure(length) > max) return { kind: 'over', length, tokens: estimate };
+    if (min > 0 && measure(length) < min) return { kind: 'under', length, tokens: estimate };
     return null;
   }
 
@@ -114,19 +134,20 @@ export default (config: OutputLengthGuardConfig) => {
   function structured(payload: Payload, result: Record<string, unknown>, key: string): HookResult {
     const limits = { min_tokens: config.min_tokens, max_tokens: config.max_tokens, chars_per_token: config.chars_per_token };
     if (config.strategy === 'block') {
-      const found = firstOffence(result[key], '');
-      if (found === null) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
+      const violation = firstViolation(result[key], '');
+      if (violation === null) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
       return {
         continue_processing: false,
-        violation: structuredViolation(found.offence, found.path),
+        violation,
         metadata: { structured_content_blocked: true, location: key, ...limits },
       };
     }
     let modified = false;
     const limited = mapStrings(result[key], (text) => {
-      if (offence(text)?.kind !== 'over') return text;
+      const found = offence(text);
+      if (found?.kind !== 'over') return text;
       modified = true;
-      return truncate(text);
+      return truncate(text, found.length);
     });
     if (!modified) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
     return {
@@ -135,23 +156,39 @@ export default (config: OutputLengthGuardConfig) => {
     };
   }
 
-  /** The first string out of bounds, depth first in order, with ContextForge's path to it (`items[0].name`). */
-  function firstOffence(value: unknown, path: string): { offence: Offence; path: string } | null {
+  /**
+   * What blocks a structure, depth first in order, with ContextForge's path to it (`items[0].name`): a string out of
+   * bounds, or (with ContextForge's security limits) a list or object of too many items, or anything nested too deep.
+   */
+  function firstViolation(value: unknown, path: string, depth = 0): Violation | null {
+    const location = path || 'root';
+    if (config.max_recursion_depth !== null && depth > config.max_recursion_depth) {
+      return securityViolation('Recursion depth exceeds security limit', `Nesting depth ${depth} exceeds limit of ${config.max_recursion_depth}`,
+        'STRUCTURE_DEPTH_VIOLATION', { depth, max_depth: config.max_recursion_depth, location });
+    }
     if (typeof value === 'string') {
       const found = offence(value);
-      return found ? { offence: found, path } : null;
+      return found ? structuredViolation(found, path) : null;
     }
     const entries: Array<[string, unknown]> = Array.isArray(value)
       ? value.map((item, i) => [`${path}[${i}]`, item])
       : isRecord(value) ? Object.entries(value).map(([k, item]) => [path ? `${path}.${k}` : k, item]) : [];
+    if (config.max_structure_size !== null && entries.length > config.max_structure_size) {
+      return securityViolation('Structure size exceeds security limit',
+        `${Array.isArray(value) ? 'List' : 'Dict'} has ${entries.length} items, exceeding limit of ${config.max_structure_size}`,
+        'STRUCTURE_SIZE_VIOLATION', { size: entries.length, max_size: config.max_structure_size, location });
+    }
     for (const [at, item] of entries) {
-      const found = firstOffence(item, at);
+      const found = firstViolation(item, at, depth + 1);
       if (found) return found;
     }
     return null;
   }
 
-  function structuredViolation(first: Offence, path: string): NonNullable<HookResult['violation']> {
+  const securityViolation = (reason: string, description: string, code: string, details: Record<string, unknown>): Violation =>
+    ({ reason, description, code, details, http_status_code: 422, mcp_error_code: -32000 });
+
+  function structuredViolation(first: Offence, path: string): Violation {
     const at = path ? ` at ${path}` : '';
     const location = path || 'root';
     const common = { http_status_code: 422, mcp_error_code: -32000 };
@@ -195,9 +232,9 @@ export default (config: OutputLengthGuardConfig) => {
       const found = offence(text);
       if (found?.kind === 'over') {
         over++;
-        longest = Math.max(longest, text.length);
+        longest = Math.max(longest, found.length);
         first ??= found;
-        return truncate(text);
+        return truncate(text, found.length);
       }
       if (found) {
         under++;

@@ -1,3 +1,4 @@
+import { clockOrNull, localStore, parseRate, type CounterStore } from './lib/rate-counters.js';
 import type { HookResult, Payload, PluginContext, RateLimiterConfig } from './schemas.js';
 
 /**
@@ -7,78 +8,19 @@ import type { HookResult, Payload, PluginContext, RateLimiterConfig } from './sc
  * are per worker only and need the `clock` capability. Self-contained for the sandbox.
  */
 
-/**
- * The shared store as this plugin uses it: `incr` adds one to `key` and returns the new count; the first increment
- * of a key (or the first after its window ran out) starts a window of `windowMs`, after which the key counts from
- * zero again. It must be atomic across workers. `get` and `set` keep when each window started, for the reset time
- * a block reports.
- */
-interface CounterStore {
-  incr(key: string, windowMs: number): Promise<number> | number;
-  get(key: string): Promise<unknown> | unknown;
-  set(key: string, value: unknown, ttlMs: number): Promise<void> | void;
-}
-
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const SWEEP_AT = 10_000;
-
-/** "60/m" -> 60 per 60 000 ms; "500/10s" -> 500 per 10 000 ms (the config schema has checked the format). */
-function parseRate(rate: string): { limit: number; windowMs: number } {
-  const [count, per = 'm'] = rate.split('/');
-  return { limit: Number(count), windowMs: Number(per.slice(0, -1) || 1) * UNIT_MS[per.slice(-1)]! };
-}
-
-function now(): number {
-  try {
-    return Date.now();
-  } catch {
-    throw new Error('rate_limiter: no shared store is available and the clock is not granted (set capabilities.clock: true)');
-  }
-}
-
-/** The time, when the clock is granted: without it a block reports no reset time. */
-function clockOrNull(): number | null {
-  try {
-    return Date.now();
-  } catch {
-    return null;
-  }
-}
-
-/** Counters of this plugin instance only; expired windows are swept once the map grows, so it stays bounded. */
-function localStore(): CounterStore {
-  const entries = new Map<string, { value: unknown; expires: number }>();
-  const live = (key: string, t: number) => {
-    const entry = entries.get(key);
-    return entry && entry.expires > t ? entry : undefined;
-  };
-  const put = (key: string, value: unknown, ttlMs: number, t: number) => {
-    if (entries.size >= SWEEP_AT) for (const [k, e] of entries) if (e.expires <= t) entries.delete(k);
-    entries.set(key, { value, expires: t + ttlMs });
-  };
-  return {
-    incr(key, windowMs) {
-      const t = now();
-      const current = live(key, t);
-      const count = (current ? Number(current.value) : 0) + 1;
-      if (current) current.value = count;
-      else put(key, count, windowMs, t);
-      return count;
-    },
-    get: (key) => live(key, now())?.value ?? null,
-    set: (key, value, ttlMs) => put(key, value, ttlMs, now()),
-  };
-}
-
 const isStore = (candidate: Partial<CounterStore> | undefined): candidate is CounterStore =>
   typeof candidate?.incr === 'function' && typeof candidate.get === 'function' && typeof candidate.set === 'function';
 
+/** A user's name as given (trimmed), or an object's first non-blank email, id or sub (a numeric id as its digits). */
 function userOf(context: PluginContext | undefined): string | null {
-  const user = context?.global_context?.user;
-  if (typeof user === 'string') return user || null;
-  const id = user?.email ?? user?.id;
-  return typeof id === 'string' && id !== '' ? id : null;
+  const user: unknown = context?.global_context?.user;
+  const named = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() || null : null);
+  if (user === null || typeof user !== 'object') return named(user);
+  const fields = user as Record<string, unknown>;
+  return named(fields.email) ?? named(fields.id) ?? named(fields.sub);
 }
+
+const tenantOf = (context: PluginContext | undefined) => context?.global_context?.tenant_id?.trim() || null;
 
 interface Limit {
   dimension: 'user' | 'tenant' | 'tool';
@@ -101,15 +43,23 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     return isStore(grants?.store) ? grants.store : isStore(global) ? global : fallback;
   };
 
-  const limitsFor = (context: PluginContext | undefined, tool: string | null): Limit[] => {
+  const foldName = (name: string) => (config.fold_tool_names ? name.trim().toLowerCase() : name);
+  const byTool = new Map(Object.entries(config.by_tool).map(([tool, rate]) => [foldName(tool), rate]));
+  const limitsFor = (context: PluginContext | undefined, named: string | null): Limit[] => {
     const limits: Limit[] = [];
-    const user = userOf(context);
-    const tenant = context?.global_context?.tenant_id;
+    const user = userOf(context) ?? config.anonymous_user;
+    const tenant = tenantOf(context);
+    const tool = named === null ? null : foldName(named);
     if (config.by_user && user) limits.push({ dimension: 'user', subject: user, rate: config.by_user });
     if (config.by_tenant && tenant) limits.push({ dimension: 'tenant', subject: tenant, rate: config.by_tenant });
-    const toolRate = tool === null ? undefined : (Object.hasOwn(config.by_tool, tool) ? config.by_tool[tool] : config.by_tool['*']);
+    const toolRate = tool === null ? undefined : byTool.get(tool) ?? byTool.get('*');
     if (tool !== null && toolRate) limits.push({ dimension: 'tool', subject: tool, rate: toolRate });
     return limits;
+  };
+  /** With scope_by_tenant a tenant's counters are apart from every other's (its name length-prefixed, unambiguous). */
+  const keyOf = (limit: Limit, context: PluginContext | undefined) => {
+    const tenant = config.scope_by_tenant ? tenantOf(context) : null;
+    return `${tenant ? `in:${tenant.length}:${tenant}:` : ''}${limit.dimension}:${limit.rate}:${limit.subject}`;
   };
 
   /**
@@ -130,7 +80,7 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     // Every attempt counts in every dimension, blocked ones included, so a client hammering past its limit stays limited.
     const counting = Promise.all(limits.map(async (limit): Promise<Counted> => {
       const { limit: max, windowMs } = parseRate(limit.rate);
-      const key = `${limit.dimension}:${limit.rate}:${limit.subject}`;
+      const key = keyOf(limit, context);
       const count = Number(await store.incr(key, windowMs));
       if (!Number.isFinite(count)) throw new Error(`rate_limiter: the store returned ${count} for ${key}`);
       // the request that opened a window notes when, so a block can say when the window ends
@@ -169,7 +119,7 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
       return { limited: true, remaining: isOver ? 0 : c.max - c.count, ...(e === null || t === null ? {} : { reset_in: secondsLeft(e, t, isOver) }) };
     };
     const allowed = counted.filter((c) => c.count <= c.max);
-    const tenant = context?.global_context?.tenant_id?.trim();
+    const tenant = tenantOf(context);
     return {
       continue_processing: false,
       violation: {
@@ -179,7 +129,7 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
         details: contextforge ? {
           ...dimension(hit),
           // ContextForge counts a request with no user as "anonymous"
-          user_id: userOf(context) ?? 'anonymous',
+          user_id: userOf(context) ?? config.anonymous_user ?? 'anonymous',
           ...(tenant ? { tenant_id: tenant } : {}),
           dimensions: { violated: over.map(dimension), ...(allowed.length > 0 ? { allowed: allowed.map(dimension) } : {}) },
         } : { dimension: hit.dimension, subject: hit.subject, limit: hit.rate, count: hit.count },
@@ -226,20 +176,29 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     };
   };
 
-  const unavailable = (error: string): HookResult => config.fail_mode === 'closed' ? {
-    continue_processing: false,
-    violation: {
-      reason: 'Rate limit backend unavailable',
-      description: 'the rate limiter could not count this request, and fail_mode is closed',
-      code: 'BACKEND_UNAVAILABLE',
-      details: { error },
-      http_status_code: 503,
-      http_headers: { 'Retry-After': '1' },
-    },
-  } : { metadata: { rate_limit_unavailable: true, rate_limit_error: error } };
+  /**
+   * Open lets the request through and says why in its metadata. Closed refuses it; ContextForge's violation says only
+   * that its backend is unavailable (its log has the error), Cordon's says what failed.
+   */
+  const unavailable = (error: string): HookResult => {
+    const contextforge = config.violations === 'contextforge';
+    if (config.fail_mode === 'open') return { metadata: { rate_limit_unavailable: true, rate_limit_error: error } };
+    return {
+      continue_processing: false,
+      violation: {
+        reason: contextforge ? 'Rate limiter backend unavailable' : 'Rate limit backend unavailable',
+        description: contextforge ? 'Rate limiter backend unavailable; failing closed per fail_mode=closed'
+          : 'the rate limiter could not count this request, and fail_mode is closed',
+        code: 'BACKEND_UNAVAILABLE',
+        details: contextforge ? {} : { error },
+        http_status_code: 503,
+        http_headers: { 'Retry-After': '1' },
+      },
+    };
+  };
 
   return {
     tool_pre_invoke: (payload: Payload, context?: PluginContext) => check(context, String(payload.name)),
-    prompt_pre_fetch: (_payload: Payload, context?: PluginContext) => check(context, null),
+    prompt_pre_fetch: (payload: Payload, context?: PluginContext) => check(context, config.prompts_by_name ? String(payload.prompt_id) : null),
   };
 };

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { PluginContext, PluginViolation } from '../src/core/schemas.js';
 import { compileUrlPattern } from './lib/url-patterns.js';
+import { HtmlSanitizerSchema, type HtmlSanitizerConfig } from './lib/html-sanitizer-schema.js';
 import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './lib/json-schema-subset.js';
+import { rateLimiterSchema } from './lib/rate-limiter-schema.js';
 
 /**
  * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load
@@ -9,7 +11,7 @@ import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './
  * compiled JS must stay free of imports to run in a sandbox compartment.
  */
 
-export type { PluginContext, JsonSchemaSubset, JsonType };
+export type { PluginContext, JsonSchemaSubset, JsonType, HtmlSanitizerConfig };
 export type Payload = Record<string, unknown>;
 export interface HookResult {
   continue_processing?: boolean;
@@ -161,14 +163,19 @@ export const OutputLengthGuardSchema = z
     /** tool_post_invoke: an MCP result with a non-null `structuredContent` (or `structured_content`) is limited
      * there only, and a truncation rewrites `content` as one text item, as ContextForge's guard does */
     structured_content: z.boolean().default(false),
+    /** with structured_content and the block strategy: a list or object in it of more items blocks (null: no limit) */
+    max_structure_size: z.number().int().positive().nullable().default(null),
+    /** with structured_content and the block strategy: anything nested deeper than this in it blocks (null: no limit) */
+    max_recursion_depth: z.number().int().positive().nullable().default(null),
     violations: Violations,
   })
-  .refine((c) => c.limit_mode !== 'character' || c.max_chars === null || c.ellipsis.length < c.max_chars, {
+  .refine((c) => c.limit_mode !== 'character' || !((c.max_chars ?? 0) > 0) || [...c.ellipsis].length < c.max_chars!, {
     path: ['ellipsis'],
     message: 'must be shorter than max_chars',
   })
-  .refine((c) => c.max_chars === null || c.min_chars <= c.max_chars, { path: ['min_chars'], message: 'must not exceed max_chars' })
-  .refine((c) => c.max_tokens === null || c.min_tokens <= c.max_tokens, { path: ['min_tokens'], message: 'must not exceed max_tokens' });
+  // a maximum that is itself refused (a negative one) is reported alone
+  .refine((c) => !((c.max_chars ?? 0) > 0) || c.min_chars <= c.max_chars!, { path: ['min_chars'], message: 'must not exceed max_chars' })
+  .refine((c) => !((c.max_tokens ?? 0) > 0) || c.min_tokens <= c.max_tokens!, { path: ['min_tokens'], message: 'must not exceed max_tokens' });
 export type OutputLengthGuardConfig = z.infer<typeof OutputLengthGuardSchema>;
 
 // ---- resource_filter
@@ -253,40 +260,10 @@ export const SchemaGuardSchema = z.strictObject({
 });
 export type SchemaGuardConfig = z.infer<typeof SchemaGuardSchema>;
 
-// ---- html_sanitizer
-export const HtmlSanitizerSchema = z.strictObject({
-  strip_tags: z
-    .array(z.string().toLowerCase().regex(/^[a-z][a-z0-9-]*$/, 'must be a tag name'))
-    .default(() => ['script', 'style', 'iframe', 'object', 'embed', 'frame', 'frameset']),
-  strip_event_handlers: z.boolean().default(true),
-  strip_javascript_urls: z.boolean().default(true),
-  strip_comments: z.boolean().default(true),
-});
-export type HtmlSanitizerConfig = z.infer<typeof HtmlSanitizerSchema>;
+// ---- html_sanitizer: plugins/lib/html-sanitizer-schema.ts
 
-// ---- rate_limiter: a rate is "<count>/<unit>" or "<count>/<n><unit>", unit s, m, h or d ("60/m", "500/10s")
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const MAX_WINDOW_MS = 2 ** 31; // the store's expiry limit
-const Rate = z
-  .string()
-  .regex(/^[1-9]\d*\/(?:[1-9]\d*)?[smhd]$/, { message: 'must be a rate like 60/m or 500/10s (units s, m, h, d)', abort: true })
-  .refine((rate) => Number(rate.slice(rate.indexOf('/') + 1, -1) || 1) * UNIT_MS[rate.slice(-1)]! <= MAX_WINDOW_MS, 'window must be at most 24 days');
-export const RateLimiterSchema = z
-  .strictObject({
-    by_user: Rate.optional(),
-    by_tenant: Rate.optional(),
-    by_tool: z.record(z.string().min(1), Rate).default(() => ({})),
-    /**
-     * when the shared store cannot answer (Redis down or slow): `open` lets the request through and says so in
-     * metadata, `closed` blocks it (BACKEND_UNAVAILABLE, HTTP 503, Retry-After: 1)
-     */
-    fail_mode: z.enum(['open', 'closed']).default('open'),
-    violations: Violations,
-  })
-  .refine((c) => c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
-    path: ['by_user'],
-    message: 'set at least one of by_user, by_tenant, by_tool',
-  });
+// ---- rate_limiter (its schema is in lib/rate-limiter-schema.ts)
+export const RateLimiterSchema = rateLimiterSchema(Violations);
 export type RateLimiterConfig = z.infer<typeof RateLimiterSchema>;
 
 /** Bundled plugin name (its file name in plugins/) -> the schema its `config` is parsed with. */

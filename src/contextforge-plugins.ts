@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SECRET_TYPES as CORDON_SECRET_TYPES, type SecretType } from '../plugins/lib/secret-rules.js';
 import type { ForeignKind } from './runtime/kinds.js';
-import { noEffect, onlyIf, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
-import { contextForgeRate, pythonPattern, pythonPatterns, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
+import { noEffect, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
+import { contextForgeRateLimiter } from './contextforge-rate-limiter.js';
+import { pythonPattern, pythonPatterns, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
 
 /**
  * ContextForge v1.0.0's class paths of the plugins Cordon bundles an equivalent of, each with the translation of
@@ -58,22 +59,25 @@ const limit = (key: string): Handler => (value, out) => {
 const word = (key: string): Handler => (value, out) => {
   out[key] = typeof value === 'string' ? value.trim().toLowerCase() : value;
 };
+/** The ellipsis ContextForge is configured with: its own default, and a null one taken as empty. */
+const configuredEllipsis = (config: Out): unknown => (config.ellipsis === null ? '' : config.ellipsis ?? '\u2026');
 /**
- * The ellipsis, or none when ContextForge would not append it: it takes a null ellipsis as empty, and in character
- * mode cuts at max_chars without one when the ellipsis does not fit.
+ * Whether ContextForge appends the ellipsis: in character mode, when it does not fit in max_chars, ContextForge cuts at
+ * max_chars without one, and without looking for a word boundary.
  */
-function lengthGuardEllipsis(config: Out): unknown {
-  const ellipsis = config.ellipsis === null ? '' : config.ellipsis ?? '\u2026';
+function lengthGuardEllipsisFits(config: Out): boolean {
+  const ellipsis = configuredEllipsis(config);
   const characters = typeof config.limit_mode !== 'string' || config.limit_mode.trim().toLowerCase() === 'character';
   const max = config.max_chars;
-  return typeof ellipsis === 'string' && characters && typeof max === 'number' && max > 0 && ellipsis.length >= max ? '' : ellipsis;
+  return !(typeof ellipsis === 'string' && characters && typeof max === 'number' && max > 0 && [...ellipsis].length >= max);
 }
 
 const outputLengthGuard = translator(
   'output_length_guard',
-  // ContextForge's defaults: no maximum, and numbers written as strings never limited
-  // and an MCP result's structured content limited as its guard does
-  (config) => ({ max_chars: null, skip_numeric: true, structured_content: true, ellipsis: lengthGuardEllipsis(config), violations: 'contextforge' }),
+  // ContextForge's defaults: no maximum, numbers written as strings never limited, an MCP result's structured content
+  // limited as its guard does, within its security limits there (10,000 items, 100 levels)
+  (config) => ({ max_chars: null, skip_numeric: true, structured_content: true, max_structure_size: 10_000, max_recursion_depth: 100,
+    ellipsis: lengthGuardEllipsisFits(config) ? configuredEllipsis(config) : '', violations: 'contextforge' }),
   {
     limit_mode: word('limit_mode'),
     max_chars: limit('max_chars'),
@@ -82,12 +86,14 @@ const outputLengthGuard = translator(
     min_tokens: same('min_tokens'),
     chars_per_token: same('chars_per_token'),
     strategy: word('strategy'),
-    ellipsis: noEffect, // read by lengthGuardEllipsis
-    word_boundary: same('word_boundary'),
-    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes, depth) bound the walk here
+    ellipsis: noEffect, // read in the base config above
+    word_boundary: (value, out, _none, config) => {
+      out.word_boundary = lengthGuardEllipsisFits(config) ? value : false;
+    },
+    // bounds a token-mode cut only past a million characters, beyond Cordon's max_payload_bytes
     max_text_length: noEffect,
-    max_structure_size: noEffect,
-    max_recursion_depth: noEffect,
+    max_structure_size: same('max_structure_size'),
+    max_recursion_depth: same('max_recursion_depth'),
   },
 );
 
@@ -128,10 +134,23 @@ const headerInjector = translator('header_injector', () => ({}), {
   },
 });
 
-const htmlSanitizer = translator('html_sanitizer', () => ({}), {
-  remove_comments: same('strip_comments'),
-  strip_event_handlers: same('strip_event_handlers'),
-});
+const htmlSanitizer = translator(
+  'html_sanitizer',
+  // ContextForge's sanitizer writes the page anew from an allow-list, dropping these elements with their content
+  () => ({ strip_tags: ['script', 'iframe', 'object', 'embed', 'meta', 'link', 'style'], allow_list: {} }),
+  {
+    allowed_tags: setIn('allow_list', 'tags'),
+    allowed_attrs: setIn('allow_list', 'attributes'),
+    remove_comments: same('strip_comments'),
+    // ContextForge reads the key but drops a tag not allowed whatever it says
+    drop_unknown_tags: noEffect,
+    strip_event_handlers: same('strip_event_handlers'),
+    sanitize_css: (value, out) => setIn('allow_list', 'keep_style')(typeof value === 'boolean' ? !value : value, out, () => {}, {}),
+    allow_data_images: setIn('allow_list', 'data_images'),
+    remove_bidi_controls: setIn('allow_list', 'remove_bidi_controls'),
+    to_text: setIn('allow_list', 'to_text'),
+  },
+);
 
 /** ContextForge's masking strategies as Cordon's: `remove` is a redaction with nothing in its place. */
 const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'partial', hash: 'hash', remove: 'redact' };
@@ -234,25 +253,6 @@ const secretsDetection = translator('secrets_detection', (config) => {
   min_findings_to_block: same('min_findings_to_block'),
 });
 
-const rate = (key: string): Handler => (value, out) => {
-  out[key] = contextForgeRate(value);
-};
-
-const rateLimiter = translator('rate_limiter', () => ({ violations: 'contextforge' }), {
-  by_user: rate('by_user'),
-  by_tenant: rate('by_tenant'),
-  by_tool: (value, out) => {
-    out.by_tool = value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([tool, r]) => [tool, contextForgeRate(r)])) : value;
-  },
-  algorithm: onlyIf((v) => v === 'fixed_window'),
-  // counting happens in the manager's shared store (Redis when the fleet store is configured)
-  backend: onlyIf((v) => v === 'memory' || v === 'redis'),
-  redis_url: noEffect,
-  redis_key_prefix: noEffect,
-  redis_fallback: noEffect,
-  // the clock tells a client when its window ends (X-RateLimit-Reset, Retry-After), as ContextForge's does
-}, { capabilities: { store: true, clock: true } });
-
 // ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true), and a URI it cannot
 // read a host from; its patterns match the URL as written, case included
 const urlReputation = translator(
@@ -290,8 +290,8 @@ export const contextForgeClassPaths: Record<string, ForeignKind> = {
   'cpex_pii_filter.PIIFilterPlugin': piiFilter,
   'plugins.secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'cpex_secrets_detection.SecretsDetectionPlugin': secretsDetection,
-  'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': rateLimiter,
-  'cpex_rate_limiter.RateLimiterPlugin': rateLimiter,
+  'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
+  'cpex_rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
   'plugins.url_reputation.url_reputation.URLReputationPlugin': urlReputation,
   'cpex_url_reputation.URLReputationPlugin': urlReputation,
 };

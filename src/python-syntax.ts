@@ -37,8 +37,11 @@ export function pythonReplacement(text: string): string {
   });
 }
 
-/** ContextForge writes a rate as "60/min", "100/hour", "10/s"; Cordon as "60/m", "100/h", "10/s". */
-const RATE_UNITS: Record<string, string> = { s: 's', sec: 's', second: 's', m: 'm', min: 'm', minute: 'm', h: 'h', hour: 'h', d: 'd', day: 'd' };
+/**
+ * ContextForge writes a rate as "60/min", "100/hour", "10/ SEC"; Cordon as "60/m", "100/h", "10/s". Its units stop
+ * at the hour: "10/day" is left as written, for the config schema to refuse.
+ */
+const RATE_UNITS: Record<string, string> = { s: 's', sec: 's', second: 's', m: 'm', min: 'm', minute: 'm', h: 'h', hr: 'h', hour: 'h' };
 export function contextForgeRate(rate: unknown): unknown {
   const m = typeof rate === 'string' ? /^\s*(\d+)\s*\/\s*([a-z]+)\s*$/i.exec(rate) : null;
   const unit = m ? RATE_UNITS[m[2]!.toLowerCase()] : undefined;

@@ -41,8 +41,12 @@ export async function loadConfig(source: string | ConfigInput, catalogue: Plugin
   }
   const config = parsed.data;
   const pluginDirs = config.plugin_dirs.map((d) => resolve(baseDir, d));
-  const plugins = await resolveKinds(config.plugins, baseDir, pluginDirs, issues, catalogue);
+  const resolved = await resolveKinds(config.plugins, baseDir, pluginDirs, issues, catalogue);
   if (issues.length || adapted.issues.length || env.issues.length) throw fail(issues);
+  const plugins = resolved.map((entry, i) => {
+    const written = adapted.writtenAt(i);
+    return written ? { ...entry, written } : entry;
+  });
   return { settings: config.plugin_settings, plugins, source: label, serverSettings: config.server_settings };
 }
 

@@ -48,7 +48,16 @@ export type PluginEntry = Omit<z.infer<typeof PluginEntrySchema>, 'isolation'> &
   isolation: Isolation;
   /** set on `kind: external` entries only */
   external?: ExternalSpec;
+  /**
+   * set on entries whose kind was a ContextForge class path: the kind and config as the file wrote them, before the
+   * bundled equivalent took their place. `cordon serve` answers with these, as ContextForge's plugin server does.
+   */
+  written?: WrittenEntry;
 };
+export interface WrittenEntry {
+  kind: string;
+  config: Record<string, unknown>;
+}
 
 /**
  * A `kind: external` entry, parsed with its own schema and given the shape of a local entry; the keys it leaves

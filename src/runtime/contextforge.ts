@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../core/errors.js';
+import type { WrittenEntry } from './config.js';
 import type { PluginCatalogue } from './kinds.js';
 
 /**
@@ -6,12 +7,14 @@ import type { PluginCatalogue } from './kinds.js';
  * class path as `kind` (a bundled equivalent takes its place, its config translated; any other is refused with the
  * way to run it), and the `grpc:` / `unix_socket:` transports (refused: only `mcp:` is spoken). Refused entries are
  * left out of what the schema parses, so every issue of the file is reported in one go; `indexOf` maps an entry's
- * index in the adapted list back to its index in the file.
+ * index in the adapted list back to its index in the file; `writtenAt` gives a translated entry's kind and config as
+ * the file wrote them.
  */
 export interface Adapted {
   value: unknown;
   issues: ConfigIssue[];
   indexOf: (adaptedIndex: number) => number;
+  writtenAt: (adaptedIndex: number) => WrittenEntry | undefined;
 }
 
 /** A dotted Python name with at least one dot (module.Class), not a file name. */
@@ -28,20 +31,24 @@ function isPythonClassPath(kind: unknown, catalogue: PluginCatalogue): kind is s
 }
 
 export function adaptContextForge(raw: unknown, catalogue: PluginCatalogue): Adapted {
-  const identity: Adapted = { value: raw, issues: [], indexOf: (i) => i };
+  const identity: Adapted = { value: raw, issues: [], indexOf: (i) => i, writtenAt: () => undefined };
   if (!isRecord(raw)) return identity;
   if (raw.plugins === null) return { ...identity, value: { ...raw, plugins: [] } };
   if (!Array.isArray(raw.plugins)) return identity;
   const issues: ConfigIssue[] = [];
   const kept: number[] = [];
   const plugins: unknown[] = [];
+  const written = new Map<number, WrittenEntry>();
   raw.plugins.forEach((entry, i) => {
     const adapted = isRecord(entry) ? adaptEntry(entry, i, catalogue, issues) : entry;
     if (adapted === null) return;
+    if (isRecord(entry) && isRecord(adapted) && adapted.kind !== entry.kind && typeof entry.kind === 'string') {
+      written.set(plugins.length, { kind: entry.kind, config: isRecord(entry.config) ? entry.config : {} });
+    }
     kept.push(i);
     plugins.push(adapted);
   });
-  return { value: { ...raw, plugins }, issues, indexOf: (i) => kept[i] ?? i };
+  return { value: { ...raw, plugins }, issues, indexOf: (i) => kept[i] ?? i, writtenAt: (i) => written.get(i) };
 }
 
 /** The entry as Cordon reads it, or null when it is refused (its issues pushed). */

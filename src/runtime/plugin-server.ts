@@ -72,15 +72,18 @@ export class PluginTools {
     return server;
   }
 
-  /** ContextForge's `PluginConfig` of an enabled plugin, legacy mode names included. */
+  /**
+   * ContextForge's `PluginConfig` of an enabled plugin, legacy mode names included; an entry written with a
+   * ContextForge class path is answered with that class path and its config as written.
+   */
   configOf(name: string): Record<string, unknown> | null {
     const entry = this.manager.getPlugin(name);
     if (!entry) return null;
     return {
-      name: entry.name, description: entry.description ?? null, author: entry.author ?? null, kind: entry.kind, namespace: null,
+      name: entry.name, description: entry.description ?? null, author: entry.author ?? null, kind: entry.written?.kind ?? entry.kind, namespace: null,
       version: entry.version ?? null, hooks: entry.hooks, tags: entry.tags ?? [], mode: legacyMode(entry), priority: entry.priority,
       conditions: entry.conditions.map((c) => Object.fromEntries(CONDITION_KEYS.map((k) => [k, c[k] ?? null]))),
-      applied_to: null, config: entry.config, mcp: null, grpc: null, unix_socket: null,
+      applied_to: null, config: entry.written?.config ?? entry.config, mcp: null, grpc: null, unix_socket: null,
     };
   }
 

@@ -33,7 +33,7 @@ interface RedisModule {
 }
 
 /**
- * One round trip on one key (so it is Redis-Cluster safe), atomic because a script runs alone: add ARGV[1], and
+ * One round trip on one key, atomic because a script runs alone: add ARGV[1], and
  * when the key is new give it the window ARGV[2] ms, so a window starts at its first hit. A value that is not a
  * number counts from zero and keeps its expiry, as in the in-memory store. INCRBYFLOAT, not INCRBY, because a
  * plugin's `by` may be fractional; its reply is a string.
@@ -45,6 +45,19 @@ local value = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
 if not current then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return value`;
 
+/**
+ * Compare and set, atomic because a script runs alone: write ARGV[2] (with the expiry ARGV[3] ms, none when 0) only
+ * if the key holds ARGV[1] exactly, or is absent and ARGV[1] is null. Values are JSON written by this store, so the
+ * same value is the same text.
+ */
+const SWAP_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if (current == false and ARGV[1] == 'null') or current == ARGV[1] then
+  if ARGV[3] == '0' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+  return 1
+end
+return 0`;
+
 /** How long the client waits between reconnection attempts: fast at first, never more than a second apart. */
 const reconnectDelay = (retries: number) => Math.min(50 * 2 ** retries, 1000);
 
@@ -55,7 +68,8 @@ const reconnectDelay = (retries: number) => Math.min(50 * 2 ** retries, 1000);
  * `@redis/client` is loaded only when a RedisStore connects, so a memory-store manager never loads it.
  */
 export class RedisStore implements Store {
-  private sha: string | undefined;
+  /** each script's SHA once loaded */
+  private readonly shas = new Map<string, string>();
   private down = false;
 
   private constructor(
@@ -95,7 +109,7 @@ export class RedisStore implements Store {
       const connecting = client.connect();
       connecting.catch(() => {}); // settles after destroy() when the deadline won: not an unhandled rejection
       await Promise.race([connecting, deadline]);
-      store.sha = String(await store.command(['SCRIPT', 'LOAD', INCR_SCRIPT]));
+      for (const script of [INCR_SCRIPT, SWAP_SCRIPT]) store.shas.set(script, String(await store.command(['SCRIPT', 'LOAD', script])));
     } catch (err) {
       client.destroy();
       throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(`cannot connect to Redis at ${where}: ${(err as Error).message}`, { cause: err });
@@ -106,18 +120,7 @@ export class RedisStore implements Store {
   }
 
   async incr(key: string, ttlMs: number, by = 1): Promise<number> {
-    const args = ['1', this.redisKey(key), String(by), String(Math.max(1, Math.ceil(ttlMs)))];
-    const started = performance.now();
-    let reply: unknown;
-    try {
-      reply = await this.command(['EVALSHA', this.sha!, ...args]);
-    } catch (err) {
-      // the script cache is gone (a restarted or flushed server): send the script itself, which caches it again,
-      // within what is left of this call's time
-      const cause = (err as Error).cause;
-      if (!(cause instanceof this.ErrorReply && cause.message.startsWith('NOSCRIPT'))) throw err;
-      reply = await this.command(['EVAL', INCR_SCRIPT, ...args], this.options.commandTimeoutMs - (performance.now() - started));
-    }
+    const reply = await this.script(INCR_SCRIPT, [this.redisKey(key), String(by), String(Math.max(1, Math.ceil(ttlMs)))]);
     const value = Number(reply);
     if (!Number.isFinite(value)) throw new Error(`store: Redis answered ${String(reply).slice(0, 40)} to an increment`);
     return value;
@@ -145,6 +148,28 @@ export class RedisStore implements Store {
 
   async delete(key: string): Promise<void> {
     await this.command(['DEL', this.redisKey(key)]);
+  }
+
+  async swap(key: string, expected: unknown, value: unknown, ttlMs?: number): Promise<boolean> {
+    const text = JSON.stringify(value ?? null) ?? 'null';
+    if (Buffer.byteLength(text) > STORE_VALUE_MAX_BYTES) throw new Error(`store: a stored value is JSON of at most ${STORE_VALUE_MAX_BYTES} bytes`);
+    const ttl = ttlMs ? String(Math.max(1, Math.ceil(ttlMs))) : '0';
+    return Number(await this.script(SWAP_SCRIPT, [this.redisKey(key), JSON.stringify(expected ?? null) ?? 'null', text, ttl])) === 1;
+  }
+
+  /** Runs a script on one key (so it is Redis-Cluster safe) by its SHA, or by its text when the server lost it. */
+  private async script(script: string, [key, ...args]: string[]): Promise<unknown> {
+    const call = ['1', key!, ...args];
+    const started = performance.now();
+    try {
+      return await this.command(['EVALSHA', this.shas.get(script)!, ...call]);
+    } catch (err) {
+      // the script cache is gone (a restarted or flushed server): send the script itself, which caches it again,
+      // within what is left of this call's time
+      const cause = (err as Error).cause;
+      if (!(cause instanceof this.ErrorReply && cause.message.startsWith('NOSCRIPT'))) throw err;
+      return this.command(['EVAL', script, ...call], this.options.commandTimeoutMs - (performance.now() - started));
+    }
   }
 
   /** Closes the connection; calls made afterwards reject with StoreUnavailableError. */

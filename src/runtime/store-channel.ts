@@ -52,6 +52,7 @@ export class StoreServer {
       const value = req.op === 'incr' ? await store.incr(req.key as string, req.ttl_ms as number | undefined, req.by as number | undefined)
         : req.op === 'get' ? await store.get(req.key as string)
         : req.op === 'set' ? await store.set(req.key as string, req.value, req.ttl_ms as number | undefined)
+        : req.op === 'swap' ? await store.swap(req.key as string, req.expected, req.value, req.ttl_ms as number | undefined)
         : await store.delete(req.key as string);
       return { kind: 'reply', id: req.id, value: value ?? null };
     } catch (err) {

@@ -62,11 +62,18 @@ export class StoreGate {
       set: async (key, value, ttlMs) => {
         const full = ns(key);
         const ttl = checkTtl(ttlMs);
-        const kept = plainValue(value);
-        const bytes = jsonBytes(kept);
-        if (bytes > this.quota.valueBytes) throw new StoreRefusal(`store set: the value is ${bytes} bytes of JSON, over the limit of ${this.quota.valueBytes}`);
-        this.reserve(plugin, usage, full, bytes, ttl, false);
+        const kept = this.bounded('set', value);
+        this.reserve(plugin, usage, full, jsonBytes(kept), ttl, false);
         await this.store.set(full, kept, ttl);
+      },
+      swap: async (key, expected, value, ttlMs) => {
+        const full = ns(key);
+        const ttl = checkTtl(ttlMs);
+        const compared = this.bounded('swap', expected);
+        const kept = this.bounded('swap', value);
+        // charged before the write, as a set is: a swap that loses leaves the quota as the winner's write left it
+        this.reserve(plugin, usage, full, jsonBytes(kept), ttl, false);
+        return this.store.swap(full, compared, kept, ttl);
       },
       delete: async (key) => {
         const full = ns(key);
@@ -74,6 +81,14 @@ export class StoreGate {
         await this.store.delete(full);
       },
     };
+  }
+
+  /** The plain-data copy of a value the plugin hands over, refused past the size of one value. */
+  private bounded(op: string, value: unknown): unknown {
+    const kept = plainValue(value, op);
+    const bytes = jsonBytes(kept);
+    if (bytes > this.quota.valueBytes) throw new StoreRefusal(`store ${op}: the value is ${bytes} bytes of JSON, over the limit of ${this.quota.valueBytes}`);
+    return kept;
   }
 
   /** Charges a write to the plugin's quota before it reaches the backend; a counter that exists costs nothing more. */
@@ -118,12 +133,12 @@ function checkTtl(ttlMs: unknown): number | undefined {
 }
 
 /** The copy the backend keeps: plain data only, so an ArrayBuffer, a Map or a class instance is refused, not emptied. */
-function plainValue(value: unknown): unknown {
+function plainValue(value: unknown, op: string): unknown {
   if (value === undefined) return null;
   try {
     return toPlainData(value, 'value');
   } catch (err) {
-    if (err instanceof NotPlainDataError) throw new StoreRefusal(`store set: a value is plain JSON data (${err.message})`);
+    if (err instanceof NotPlainDataError) throw new StoreRefusal(`store ${op}: a value is plain JSON data (${err.message})`);
     throw err;
   }
 }

@@ -9,6 +9,8 @@ export interface Store {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** sets `value` if the key holds `expected` (as JSON; null: absent), atomically; true when it did */
+  swap(key: string, expected: unknown, value: unknown, ttlMs?: number): Promise<boolean>;
   close?(): Promise<void>;
 }
 
@@ -54,6 +56,12 @@ export class MemoryStore implements Store {
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
+  }
+
+  async swap(key: string, expected: unknown, value: unknown, ttlMs?: number): Promise<boolean> {
+    if (JSON.stringify(this.live(key)?.value ?? null) !== JSON.stringify(expected ?? null)) return false;
+    await this.set(key, value, ttlMs);
+    return true;
   }
 }
 

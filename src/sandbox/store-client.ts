@@ -43,6 +43,8 @@ export class StoreClient {
       get: (key) => call('get', key, {}),
       set: async (key, value, ttlMs) => void (await call('set', key, { value: storable(value), ttl_ms: ttlMs })),
       delete: async (key) => void (await call('delete', key, {})),
+      swap: async (key, expected, value, ttlMs) =>
+        (await call('swap', key, { expected: storable(expected), value: storable(value), ttl_ms: ttlMs })) === true,
     };
   }
 

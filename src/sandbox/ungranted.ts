@@ -38,7 +38,7 @@ export function ungrantedEndowments(plugin: string, missing: Ungranted): Record<
   }
   if (missing.store) {
     const refuse = refusal(grantAdvice('store', plugin));
-    stubs.store = harden({ incr: refuse, get: refuse, set: refuse, delete: refuse });
+    stubs.store = harden({ incr: refuse, get: refuse, set: refuse, delete: refuse, swap: refuse });
   }
   return stubs;
 }

@@ -68,10 +68,10 @@ plugins:
     assert.equal(result.continue_processing, true);
     assert.equal('http_headers' in result, false);
     assert.equal((result.metadata as { remaining: number }).remaining, 8);
-    // with no limit that applies (no user, no tenant, no tool limit), it says so
+    // a request with no user is counted as "anonymous", and with no tenant by_tenant does not apply to it
     const anonymous = await manager.invokeHookForPlugin('LimitsPass', 'tool_pre_invoke', { name: 't', args: {} }, { request_id: 'r' });
-    assert.deepEqual(anonymous.metadata, { limited: false });
-    assert.equal('http_headers' in anonymous, false);
+    const counted = anonymous.metadata as { remaining: number; dimensions: { allowed: unknown[] } };
+    assert.deepEqual([counted.remaining, counted.dimensions.allowed.length], [9, 1]);
   });
 
   it("a block's details repeat its metadata: who was counted, and every limit over or not, with what is left and when it resets", async () => {

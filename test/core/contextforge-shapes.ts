@@ -284,5 +284,5 @@ plugins:
     mode: "permissive"
     config: { allowed_tags: [p, a], remove_comments: true, strip_event_handlers: true }
 `,
-  refused: ['Normalizer', 'Telemetry', 'Html'],
+  refused: ['Normalizer', 'Telemetry'],
 });

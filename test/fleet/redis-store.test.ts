@@ -99,6 +99,24 @@ describe('the Redis store', () => {
     await assert.rejects(store.get(key('p', 'huge')), /at most 65536 bytes/);
   });
 
+  test('swap writes only over the value it was told (absent: null), with its expiry, atomically across stores', async () => {
+    const k = key('rl', 'bucket');
+    assert.equal(await store.swap(k, null, { tokens: 5, at: 1 }), true);
+    assert.equal(await store.swap(k, { tokens: 4, at: 1 }, { tokens: 3, at: 2 }), false, 'a stale read loses');
+    assert.equal(await other.swap(k, { tokens: 5, at: 1 }, { tokens: 4, at: 2 }, 300), true, 'what another store wrote reads back equal');
+    assert.deepEqual(await store.get(k), { tokens: 4, at: 2 });
+    // 50 swaps of the same read at once, from two connections: exactly one wins
+    const seen = await store.get(k);
+    const wins = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? other : store).swap(k, seen, { tokens: 0, by: i })));
+    assert.equal(wins.filter(Boolean).length, 1);
+    await sleep(350);
+    assert.ok(await store.get(k) !== null, 'a swap without a TTL keeps the value');
+    const t = key('rl', 'short');
+    assert.equal(await store.swap(t, null, 1, 100), true);
+    await sleep(200);
+    assert.equal(await store.get(t), null, 'a swap with a TTL expires');
+  });
+
   test('an error Redis answers with is a plain error, not "unavailable"', async () => {
     const raw = await rawClient();
     try {

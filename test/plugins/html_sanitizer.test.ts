@@ -66,7 +66,50 @@ describe('html_sanitizer', () => {
     assert.ok(performance.now() - started < 10_000, `took ${performance.now() - started} ms`);
   });
 
+  it('with an allow_list, writes the page anew from what it allows, values and text escaped', () => {
+    const rebuild = build({ allow_list: {} }).tool_post_invoke;
+    const html = '<DIV ID=main style="x" onclick="go()"><font color=red>Q3</font> &amp; <b>more</b></DIV>'
+      + '<a href="https://e.example/?a=1&b=2" target=top rel="nofollow">l</a><br/><p title=\'say "hi"\'>It\'s 1 < 2</p>';
+    assert.deepEqual(rebuild({ name: 't', result: html }), {
+      modified_payload: {
+        name: 't',
+        result: '<div id="main">Q3 &amp; more</div>'
+          + '<a href="https://e.example/?a=1&amp;b=2" target="_blank" rel="nofollow noopener noreferrer">l</a><br />'
+          + '<p title="say &quot;hi&quot;">It&#x27;s 1 &lt; 2</p>',
+      },
+      metadata: { html_sanitized: true },
+    });
+    assert.deepEqual(rebuild({ name: 't', result: { content: [{ type: 'text', text: 'no markup here' }] } }), { metadata: { html_sanitized: false } });
+  });
+
+  it('with an allow_list, drops dangerous elements with their content and dangerous URLs, however written', () => {
+    const rebuild = (text: string, list: Record<string, unknown> = {}) =>
+      build({ allow_list: list }).resource_post_fetch({ uri: "file:///p.html", content: { type: "resource", text } })?.modified_payload?.content as { type: string; text: string } | undefined;
+    assert.deepEqual(rebuild('<p>a</p><script>if (a < b) { x("<p>") }</script><iframe><p>in</p></iframe><p>b</p>'),
+      { type: 'resource', text: '<p>a</p><p>b</p>' });
+    // a void element to drop is dropped alone, not with the rest of the page
+    assert.equal(rebuild('<embed src=x.swf><p>kept</p>', { tags: ['p', 'embed'] })?.text, '<p>kept</p>');
+    for (const href of ['javascript:alert(1)', ' jav&#x09;ascript:x', 'VBScript:x', 'data:text/html,<b>', 'java\nscript:x']) {
+      assert.equal(rebuild(`<a href="${href}">x</a>`)?.text, '<a>x</a>', href);
+    }
+    assert.equal(rebuild('<img src="data:image/png;base64,AA" alt=i>')?.text, '<img alt="i">');
+    assert.equal(rebuild('<img src="data:image/png;base64,AA">', { data_images: true }), undefined);
+    assert.equal(rebuild('<p>a\u200bb\u202ec</p>')?.text, '<p>abc</p>');
+    assert.equal(rebuild('<h1>Title</h1><p>one &amp; two</p><ul><li>x</li></ul>', { to_text: true })?.text, 'Title\none &amp; two\nx');
+  });
+
+  it('with an allow_list, stays linear on hostile input', () => {
+    const rebuild = build({ allow_list: {} }).tool_post_invoke;
+    const started = performance.now();
+    for (const text of ['<a '.repeat(100_000), '<p title="'.repeat(50_000), '<script>'.repeat(40_000), '&#x41'.repeat(100_000), '<iframe>'.repeat(50_000) + 'x']) {
+      rebuild({ name: 't', result: text });
+    }
+    assert.ok(performance.now() - started < 10_000, `took ${performance.now() - started} ms`);
+  });
+
   it('rejects a bad config naming the field', () => {
+    assertIssueAt(configErrors('html_sanitizer', { allow_list: { tags: ['p', '<b>'] } }), 'allow_list.tags.1');
+    assertIssueAt(configErrors('html_sanitizer', { allow_list: { attributes: { a: ['href', 'on click'] } } }), 'allow_list.attributes.a.1');
     assertIssueAt(configErrors('html_sanitizer', { strip_tags: ['script', '<svg>'] }), 'strip_tags.1');
     assertIssueAt(configErrors('html_sanitizer', { strip_event_handlers: 'yes' }), 'strip_event_handlers');
   });

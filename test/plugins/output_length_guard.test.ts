@@ -21,9 +21,13 @@ describe('output_length_guard', () => {
     });
   });
 
-  it('truncates a plain string result and never splits a surrogate pair', () => {
+  it('truncates a plain string result, counting an emoji as one character and never splitting it', () => {
     const result = build({ max_chars: 6, ellipsis: '...' }).tool_post_invoke({ name: 't', result: 'ab😀cdefgh' });
-    assert.deepEqual(result?.modified_payload, { name: 't', result: 'ab...' });
+    assert.deepEqual(result?.modified_payload, { name: 't', result: 'ab😀...' });
+    // six characters, though seven UTF-16 units: within the limit
+    assert.equal(build({ max_chars: 6 }).tool_post_invoke({ name: 't', result: 'ab😀cde' }), undefined);
+    // three characters, though four units: under a minimum of four
+    assert.equal(build({ min_chars: 4, strategy: 'block' }).tool_post_invoke({ name: 't', result: 'ab😀' })?.violation?.code, 'OUTPUT_TOO_SHORT');
   });
 
   it('blocks instead when configured, on prompt results too', () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import rateLimiter from '../../plugins/rate_limiter.js';
 import type { HookResult, RateLimiterConfig } from '../../plugins/schemas.js';
 import { MemoryStore } from '../../src/runtime/store.js';
@@ -63,11 +62,34 @@ describe('rate_limiter', () => {
       ['pass', 'RATE_LIMITED']);
   });
 
-  it('starts counting afresh once the window has passed', async () => {
-    const plugin = build({ by_user: '1/1s' });
-    assert.deepEqual(codes([await call(plugin), await call(plugin)]), ['pass', 'RATE_LIMITED']);
-    await sleep(1_100);
-    assert.deepEqual(codes([await call(plugin)]), ['pass']);
+  it("keeps Cordon's own ways unless told ContextForge's: no anonymous user, tool names as written, prompts apart from tools, users across tenants", async () => {
+    const cordon = build({ by_user: '1/m', by_tool: { Search: '1/m' } });
+    assert.equal(await cordon.tool_pre_invoke({ name: 'x', args: {} }, context()), undefined, 'no user: by_user does not apply');
+    assert.deepEqual(codes([await call(cordon, 'search', context({ user: 'u1' })), await call(cordon, 'search', context({ user: 'u2' }))]), ['pass', 'pass']);
+    assert.deepEqual(codes([await cordon.prompt_pre_fetch({ prompt_id: 'Search', args: {} }, context({ user: 'u3' }))]), ['pass']);
+    assert.deepEqual(codes([await call(cordon, 'x', context({ user: 'u4', tenant_id: 'a' })), await call(cordon, 'x', context({ user: 'u4', tenant_id: 'b' }))]), ['pass', 'RATE_LIMITED']);
+    const contextforge = build({ by_user: '1/m', by_tool: { Search: '1/m' }, anonymous_user: 'anonymous', scope_by_tenant: true, fold_tool_names: true, prompts_by_name: true });
+    assert.deepEqual(codes([await call(contextforge, 'x', context()), await call(contextforge, 'x', context({ user: '  ' }))]), ['pass', 'RATE_LIMITED']);
+    assert.deepEqual(codes([await call(contextforge, ' SEARCH ', context({ user: 'u1' })), await contextforge.prompt_pre_fetch({ prompt_id: 'search', args: {} }, context({ user: 'u2' }))]), ['pass', 'RATE_LIMITED']);
+    assert.deepEqual(codes([await call(contextforge, 'x', context({ user: 'u4', tenant_id: 'a' })), await call(contextforge, 'x', context({ user: 'u4', tenant_id: 'b' }))]), ['pass', 'pass']);
+    assertIssueAt(configErrors('rate_limiter', { by_user: '1/m', anonymous_user: '' }), 'anonymous_user');
+  });
+
+  it('starts counting afresh once the window has passed, in its own counters and in the shared store', async () => {
+    // the granted clock moved by hand: the plugin and the in-memory store both read Date
+    mock.timers.enable({ apis: ['Date'], now: Date.UTC(2026, 0, 1) });
+    try {
+      const store = new StoreGate(new MemoryStore()).forPlugin('rate_limiter');
+      for (const plugin of [build({ by_user: '1/1s' }), build({ by_user: '1/1s' }, { store })]) {
+        assert.deepEqual(codes([await call(plugin), await call(plugin)]), ['pass', 'RATE_LIMITED']);
+        mock.timers.tick(999);
+        assert.deepEqual(codes([await call(plugin)]), ['RATE_LIMITED']);
+        mock.timers.tick(1);
+        assert.deepEqual(codes([await call(plugin)]), ['pass']);
+      }
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('counts in the shared store, so instances (workers) share one limit exactly under concurrency', async () => {

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * rate_limiter's config schema, apart from schemas.ts (which re-exports it) for that file's size. A rate is
+ * "<count>/<unit>" or "<count>/<n><unit>", unit s, m, h or d ("60/m", "500/10s").
+ */
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MAX_WINDOW_MS = 2 ** 31; // the store's expiry limit
+const Rate = z
+  .string()
+  .regex(/^[1-9]\d*\/(?:[1-9]\d*)?[smhd]$/, { message: 'must be a rate like 60/m or 500/10s (units s, m, h, d)', abort: true })
+  .refine((rate) => Number(rate.slice(rate.indexOf('/') + 1, -1) || 1) * UNIT_MS[rate.slice(-1)]! <= MAX_WINDOW_MS, 'window must be at most 24 days');
+
+/** Built with schemas.ts's `violations` field, so that rule stays in one place. */
+type Violations = z.ZodDefault<z.ZodEnum<{ cordon: 'cordon'; contextforge: 'contextforge' }>>;
+export const rateLimiterSchema = (violations: Violations) => z
+  .strictObject({
+    by_user: Rate.optional(),
+    by_tenant: Rate.optional(),
+    by_tool: z.record(z.string().min(1), Rate).default(() => ({})),
+    /**
+     * when the shared store cannot answer (Redis down or slow): `open` lets the request through and says so in
+     * metadata, `closed` blocks it (BACKEND_UNAVAILABLE, HTTP 503, Retry-After: 1)
+     */
+    fail_mode: z.enum(['open', 'closed']).default('open'),
+    /** by_user counts a request with no user under this name (ContextForge's "anonymous"); null lets it skip by_user */
+    anonymous_user: z.string().min(1).nullable().default(null),
+    /** each tenant's users and tools have budgets of their own (ContextForge's keys carry the tenant) */
+    scope_by_tenant: z.boolean().default(false),
+    /** tool names, and by_tool's keys, compared trimmed and lower-cased ("  Search " is search) */
+    fold_tool_names: z.boolean().default(false),
+    /** by_tool limits prompts too, by their prompt_id, as ContextForge's limiter does */
+    prompts_by_name: z.boolean().default(false),
+    violations,
+  })
+  // ContextForge's limiter takes a config with no limit (it then limits nothing and says so); Cordon's own asks why
+  .refine((c) => c.violations === 'contextforge' || c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
+    path: ['by_user'],
+    message: 'set at least one of by_user, by_tenant, by_tool',
+  });
