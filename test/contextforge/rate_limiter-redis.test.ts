@@ -70,7 +70,7 @@ describe('ContextForge rate limiter on Redis', () => {
 
 describe('ContextForge rate limiter when its store cannot answer', () => {
   const down = () => Promise.reject(new Error('store: Redis at redis://127.0.0.1:6379 did not answer'));
-  const deadStore = { incr: down, get: down, set: down, delete: down };
+  const deadStore = { incr: down, get: down, set: down, delete: down, swap: down };
 
   it('fail_mode open (the default, and any blank value) lets the request through; closed refuses it with 503 BACKEND_UNAVAILABLE', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cordon-cf-rate-down-'));
