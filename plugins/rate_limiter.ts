@@ -1,3 +1,4 @@
+import { decide } from './lib/rate-algorithms.js';
 import { clockOrNull, localStore, parseRate, type CounterStore } from './lib/rate-counters.js';
 import type { HookResult, Payload, PluginContext, RateLimiterConfig } from './schemas.js';
 
@@ -33,6 +34,8 @@ interface Counted extends Limit {
   windowMs: number;
   max: number;
   count: number;
+  /** when the limit lets the client back in (ms), when its algorithm says so itself (sliding window, token bucket) */
+  end?: number;
 }
 
 export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) => {
@@ -77,10 +80,19 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     // ContextForge's says so when no limit applies to the request
     if (limits.length === 0) return config.violations === 'contextforge' ? { metadata: { limited: false } } : undefined;
     const t = clockOrNull();
+    const algorithm = config.algorithm;
+    if (algorithm !== 'fixed_window' && (t === null || typeof store.swap !== 'function')) {
+      throw new Error(`rate_limiter: algorithm ${algorithm} needs the clock (capabilities.clock: true) and a store that can swap`);
+    }
     // Every attempt counts in every dimension, blocked ones included, so a client hammering past its limit stays limited.
     const counting = Promise.all(limits.map(async (limit): Promise<Counted> => {
       const { limit: max, windowMs } = parseRate(limit.rate);
       const key = keyOf(limit, context);
+      if (algorithm !== 'fixed_window') {
+        // the state of one algorithm is never read as another's: a config change starts afresh
+        const d = await decide(store as Required<CounterStore>, `${algorithm}:${key}`, algorithm, max, windowMs, t!);
+        return { ...limit, key, windowMs, max, count: d.allowed ? max - d.remaining : max + 1, end: d.resetAt * 1000 };
+      }
       const count = Number(await store.incr(key, windowMs));
       if (!Number.isFinite(count)) throw new Error(`rate_limiter: the store returned ${count} for ${key}`);
       // the request that opened a window notes when, so a block can say when the window ends
@@ -144,7 +156,7 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
    * A store that cannot say leaves them all out (null).
    */
   const endsOf = (store: CounterStore, list: Counted[], t: number): Promise<Map<Counted, number> | null> =>
-    Promise.all(list.map((c) => (c.count === 1 ? t + c.windowMs : windowEnd(store, c.key, c.windowMs, t))))
+    Promise.all(list.map((c) => c.end ?? (c.count === 1 ? t + c.windowMs : windowEnd(store, c.key, c.windowMs, t))))
       .then((found) => new Map(list.map((c, i) => [c, found[i]!])), () => null);
 
   /**

@@ -4,6 +4,7 @@ import { compileUrlPattern } from './lib/url-patterns.js';
 import { HtmlSanitizerSchema, type HtmlSanitizerConfig } from './lib/html-sanitizer-schema.js';
 import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './lib/json-schema-subset.js';
 import { rateLimiterSchema } from './lib/rate-limiter-schema.js';
+import type { ContextForgeSecretType } from './lib/contextforge-secrets.js';
 
 /**
  * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load
@@ -56,6 +57,7 @@ export type PiiType = (typeof PII_TYPES)[number];
 const PiiStrategy = z.enum(['mask', 'partial', 'redact', 'hash', 'block']);
 export type PiiStrategy = z.infer<typeof PiiStrategy>;
 const on = z.boolean().default(true);
+const off = z.boolean().default(false);
 
 export const PiiFilterSchema = z.strictObject({
   strategy: PiiStrategy.default('mask'),
@@ -138,6 +140,13 @@ export const SecretsDetectionSchema = z.strictObject({
   redaction_text: z.string().default('[REDACTED:{type}]'),
   min_entropy: z.number().min(0).max(8).default(3.5),
   violations: Violations,
+  /** ContextForge's pattern table instead of the detectors above (its class paths set it; lib/contextforge-secrets.ts) */
+  contextforge_patterns: z.strictObject({
+    aws_access_key_id: on, aws_secret_access_key: on, google_api_key: on, github_token: on, stripe_secret_key: on,
+    slack_token: on, private_key_block: on, generic_api_key_assignment: off, jwt_like: off, hex_secret_32: off, base64_24: off,
+  } satisfies Record<ContextForgeSecretType, unknown>).optional(),
+  /** with `action: block`, the blocked result carries the payload redacted (ContextForge's redact: true) */
+  redact_blocked: z.boolean().default(false),
 });
 export type SecretsDetectionConfig = z.infer<typeof SecretsDetectionSchema>;
 

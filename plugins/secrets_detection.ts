@@ -1,9 +1,10 @@
 import { isBenignValue, isPlaceholder, isPlainWord } from './lib/allowlist.js';
 import { entropy } from './lib/checksums.js';
+import { scanContextForge } from './lib/contextforge-secrets.js';
 import { claim, replaceFindings, type Finding } from './lib/findings.js';
 import { rewriteFields, textHooks } from './lib/hooks.js';
 import { CREDENTIAL_KEY, secretRules, type SecretRule, type SecretType } from './lib/secret-rules.js';
-import { mapStrings } from './lib/strings.js';
+import { SKIP_NONE, mapStrings } from './lib/strings.js';
 import type { HookResult, Payload, SecretsDetectionConfig } from './schemas.js';
 
 /**
@@ -12,6 +13,8 @@ import type { HookResult, Payload, SecretsDetectionConfig } from './schemas.js';
  * Discord, Telegram), JWTs, private key blocks, credentials in URLs, Authorization headers and password/secret/token
  * assignments in YAML, .env, JSON and code. Each finding names its type, and redaction keeps it visible
  * (`[REDACTED:stripe_key]`). Documented placeholders and ids that only look alike are allowed (lib/allowlist.ts).
+ * With `contextforge_patterns` (ContextForge's class paths) it runs ContextForge's own table instead
+ * (lib/contextforge-secrets.ts): a ContextForge config finds and redacts what it finds and redacts there.
  */
 
 /** A checksum-less or checksum-failing value must look random: bits per character over its alphabet. */
@@ -91,14 +94,19 @@ export default (config: SecretsDetectionConfig) => {
     return found;
   };
 
+  const patterns = config.contextforge_patterns;
+
   return textHooks((fields, hook) => (payload: Payload): HookResult | undefined => {
-    const counts: Partial<Record<SecretType, number>> = {};
-    const inOrder: SecretType[] = [];
+    const counts: Record<string, number> = {};
+    const inOrder: string[] = [];
     let total = 0;
-    const redact = (type: SecretType) => {
+    const record = (type: string) => {
       counts[type] = (counts[type] ?? 0) + 1;
       inOrder.push(type);
       total++;
+    };
+    const redact = (type: SecretType) => {
+      record(type);
       return config.redaction_text.replaceAll('{type}', type);
     };
 
@@ -112,8 +120,20 @@ export default (config: SecretsDetectionConfig) => {
       }
       return replaceFindings(text, found, (f) => redact(f.type));
     };
+    const rewriteAsContextForge = (text: string): string => {
+      const scan = scanContextForge(text, patterns!, config.redaction_text);
+      scan.types.forEach(record);
+      return scan.text;
+    };
 
-    const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
+    // ContextForge's scan reads every string, `type` and `role` values included, but of a resource only its text
+    // (its uri, id and blob are not content)
+    const walkAsContextForge = (value: unknown) => mapStrings(value, rewriteAsContextForge, null, SKIP_NONE);
+    const scopeAsContextForge = (value: unknown) => {
+      if (hook !== 'resource_post_fetch') return walkAsContextForge(value);
+      return value !== null && typeof value === 'object' && 'text' in value ? { ...value, text: walkAsContextForge(value.text) } : value;
+    };
+    const modified = rewriteFields(payload, fields, (value) => (patterns ? scopeAsContextForge(value) : mapStrings(value, rewrite)));
     if (total === 0) return undefined;
     const action = config.action === 'block' && total < config.min_findings_to_block ? config.below_min_findings : config.action;
     const contextforge = config.violations === 'contextforge';
@@ -129,6 +149,7 @@ export default (config: SecretsDetectionConfig) => {
     }
     return {
       continue_processing: false,
+      ...(config.redact_blocked ? { modified_payload: modified } : {}),
       violation: {
         reason: contextforge ? 'Secrets detected' : 'Secret detected',
         description: contextforge && Object.hasOwn(CONTEXTFORGE_WHERE, hook)
@@ -137,7 +158,8 @@ export default (config: SecretsDetectionConfig) => {
         code: 'SECRETS_DETECTED',
         details: contextforge ? { count: total, examples: listed() } : { types: named },
       },
-      metadata: { secrets_found: total, secret_types: named },
+      // ContextForge's blocked result has no metadata: its details say it all
+      ...(contextforge ? {} : { metadata: { secrets_found: total, secret_types: named } }),
     };
   });
 };

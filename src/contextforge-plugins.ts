@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SECRET_TYPES as CORDON_SECRET_TYPES, type SecretType } from '../plugins/lib/secret-rules.js';
+import { CONTEXTFORGE_SECRET_TYPES } from '../plugins/lib/contextforge-secrets.js';
 import type { ForeignKind } from './runtime/kinds.js';
 import { noEffect, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
 import { contextForgeRateLimiter } from './contextforge-rate-limiter.js';
@@ -207,48 +207,38 @@ const piiFilter = translator(
   },
 );
 
-/** ContextForge's secret types, each as the Cordon detector that finds it and whether it is on there by default. */
-const SECRET_TYPES: Record<string, [ours: SecretType, onByDefault: boolean]> = {
-  aws_access_key_id: ['aws_access_key', true], aws_secret_access_key: ['aws_secret_key', true],
-  google_api_key: ['google_api_key', true], github_token: ['github_token', true], stripe_secret_key: ['stripe_key', true],
-  slack_token: ['slack_token', true], private_key_block: ['private_key', true],
-  // its broad patterns are off unless switched on
-  generic_api_key_assignment: ['generic_api_key', false], jwt_like: ['jwt', false],
+const flag: Handler = (value, _out, none) => {
+  if (typeof value !== 'boolean') none(`must be true or false, not ${JSON.stringify(value)}`);
 };
-const CONTEXTFORGE_SECRET_NAMES = Object.fromEntries(Object.entries(SECRET_TYPES).map(([theirs, [ours]]) => [ours, theirs]));
+
 /**
- * ContextForge's detectors: its default set, with `enabled` switching each named type on or off; a type it does not
- * have (Cordon's other detectors, passwords included) is off.
- */
-function secretDetectors(enabled: Out): Out {
-  const detect: Out = Object.fromEntries(CORDON_SECRET_TYPES.map((type) => [type, false]));
-  for (const [theirs, [ours, on]] of Object.entries(SECRET_TYPES)) detect[ours] = Object.hasOwn(enabled, theirs) ? enabled[theirs] : on;
-  return detect;
-}
-/**
- * ContextForge blocks unless block_on_detection is false, and only at min_findings_to_block findings; a call it does
- * not block is redacted when redact is true, else let through with its findings reported in metadata.
+ * ContextForge's secrets detection runs on its own pattern table (contextforge_patterns): `enabled` switches its
+ * patterns, the ones it does not name keep their defaults. It blocks unless block_on_detection is false, and only at
+ * min_findings_to_block findings; a call it does not block is redacted when redact is true, else let through with its
+ * findings in metadata; a call it blocks comes back redacted when redact is true.
  */
 const secretsDetection = translator('secrets_detection', (config) => {
   const otherwise = config.redact === true ? 'redact' : 'report';
   return {
     action: config.block_on_detection === false ? otherwise : 'block',
     below_min_findings: otherwise,
+    redact_blocked: config.redact === true,
     redaction_text: '***REDACTED***',
-    type_names: CONTEXTFORGE_SECRET_NAMES,
-    detect: secretDetectors({}),
+    contextforge_patterns: {},
     violations: 'contextforge',
   };
 }, {
   enabled: (value, out, none) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return none();
-    // its hex_secret_32 and base64_24 (any long hex or base64 run) have no Cordon detector
-    for (const [type, on] of Object.entries(value)) if (!Object.hasOwn(SECRET_TYPES, type) && on) return none(`enabled.${type} has no equivalent`);
-    out.detect = secretDetectors(value as Out);
+    // ContextForge ignores a name it has no pattern for; one switched on asks for a detector neither has
+    for (const [type, on] of Object.entries(value)) {
+      if (!(CONTEXTFORGE_SECRET_TYPES as readonly string[]).includes(type) && on !== false) return none(`enabled.${type}: ContextForge has no such pattern`);
+    }
+    out.contextforge_patterns = Object.fromEntries(Object.entries(value).filter(([type]) => (CONTEXTFORGE_SECRET_TYPES as readonly string[]).includes(type)));
   },
-  // both read in the base above
-  redact: noEffect,
-  block_on_detection: noEffect,
+  // both read in the base above; ContextForge refuses any other value than a boolean, as here
+  redact: flag,
+  block_on_detection: flag,
   redaction_text: same('redaction_text'),
   min_findings_to_block: same('min_findings_to_block'),
 });
@@ -290,6 +280,8 @@ export const contextForgeClassPaths: Record<string, ForeignKind> = {
   'cpex_pii_filter.PIIFilterPlugin': piiFilter,
   'plugins.secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'cpex_secrets_detection.SecretsDetectionPlugin': secretsDetection,
+  // the module the package re-exports from, which its own tests name
+  'cpex_secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
   'cpex_rate_limiter.RateLimiterPlugin': contextForgeRateLimiter,
   'plugins.url_reputation.url_reputation.URLReputationPlugin': urlReputation,

@@ -1,4 +1,4 @@
-import { noEffect, onlyIf, translator, type Handler } from './contextforge-translator.js';
+import { noEffect, translator, type Handler } from './contextforge-translator.js';
 import { contextForgeRate } from './python-syntax.js';
 
 /**
@@ -37,8 +37,13 @@ export const contextForgeRateLimiter = translator('rate_limiter', () => ({
       ? Object.fromEntries(Object.entries(value).map(([tool, r]) => [tool, rate(r, `by_tool.${tool}`, none)]))
       : value;
   },
-  // a sliding window or a token bucket needs an atomic read-modify-write the shared store does not offer
-  algorithm: onlyIf((v) => v === undefined || v === null || (typeof v === 'string' && v.trim().toLowerCase() === 'fixed_window')),
+  // its three algorithms, written in any case; null or absent is its default, the fixed window
+  algorithm: (value, out, none) => {
+    const name = typeof value === 'string' ? value.trim().toLowerCase() : value;
+    if (name === null || name === undefined) return;
+    if (name === 'fixed_window' || name === 'sliding_window' || name === 'token_bucket') out.algorithm = name;
+    else none();
+  },
   // counting happens in the manager's shared store (Redis when the fleet store is configured)
   backend: (value, _out, none, config) => {
     if (value === 'redis' && typeof config.redis_url !== 'string') none('backend: "redis" needs redis_url, as ContextForge\'s limiter requires');

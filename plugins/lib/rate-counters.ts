@@ -13,6 +13,8 @@ export interface CounterStore {
   incr(key: string, windowMs: number): Promise<number> | number;
   get(key: string): Promise<unknown> | unknown;
   set(key: string, value: unknown, ttlMs: number): Promise<void> | void;
+  /** compare and set, atomic (the sliding window and the token bucket: lib/rate-algorithms.ts) */
+  swap?(key: string, expected: unknown, value: unknown, ttlMs: number): Promise<boolean> | boolean;
 }
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -63,6 +65,12 @@ export function localStore(): CounterStore {
     },
     get: (key) => live(key, now())?.value ?? null,
     set: (key, value, ttlMs) => put(key, value, ttlMs, now()),
+    swap(key, expected, value, ttlMs) {
+      const t = now();
+      if (JSON.stringify(live(key, t)?.value ?? null) !== JSON.stringify(expected ?? null)) return false;
+      put(key, value, ttlMs, t);
+      return true;
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLIDING_WINDOW_MAX_LIMIT } from './rate-algorithms.js';
 
 /**
  * rate_limiter's config schema, apart from schemas.ts (which re-exports it) for that file's size. A rate is
@@ -24,6 +25,12 @@ export const rateLimiterSchema = (violations: Violations) => z
      * metadata, `closed` blocks it (BACKEND_UNAVAILABLE, HTTP 503, Retry-After: 1)
      */
     fail_mode: z.enum(['open', 'closed']).default('open'),
+    /**
+     * how a limit counts: `fixed_window` (a counter per window, from its first request), `sliding_window` (the
+     * requests let through in the last window) or `token_bucket` (`count` tokens refilled over each window), as
+     * ContextForge's limiter counts them; the last two need the clock
+     */
+    algorithm: z.enum(['fixed_window', 'sliding_window', 'token_bucket']).default('fixed_window'),
     /** by_user counts a request with no user under this name (ContextForge's "anonymous"); null lets it skip by_user */
     anonymous_user: z.string().min(1).nullable().default(null),
     /** each tenant's users and tools have budgets of their own (ContextForge's keys carry the tenant) */
@@ -38,4 +45,10 @@ export const rateLimiterSchema = (violations: Violations) => z
   .refine((c) => c.violations === 'contextforge' || c.by_user || c.by_tenant || Object.keys(c.by_tool).length > 0, {
     path: ['by_user'],
     message: 'set at least one of by_user, by_tenant, by_tool',
+  })
+  // a sliding window keeps a time per request let through: its state must fit one store value
+  .refine((c) => c.algorithm !== 'sliding_window' || [c.by_user, c.by_tenant, ...Object.values(c.by_tool)]
+    .every((rate) => rate === undefined || Number(rate.split('/')[0]) <= SLIDING_WINDOW_MAX_LIMIT), {
+    path: ['algorithm'],
+    message: `sliding_window keeps one time per request: each limit at most ${SLIDING_WINDOW_MAX_LIMIT} a window`,
   });

@@ -4,23 +4,27 @@
  */
 
 /** Keys that name message structure in MCP and chat formats (`"role": "user"`, `"type": "text"`), not content. */
-const STRUCTURAL_KEYS = new Set(['role', 'type']);
+const STRUCTURAL_KEYS: ReadonlySet<string> = new Set(['role', 'type']);
+/** `skip` for a scan that reads every string, as ContextForge's secrets detection does. */
+export const SKIP_NONE: ReadonlySet<string> = new Set();
 
 /**
- * Rewrites every string leaf except under structural keys, telling `fn` the key the string sits under (null at the
+ * Rewrites every string leaf except under `skip` keys (structural ones unless told), telling `fn` the key the string sits under (null at the
  * top and for array items directly under it); returns the same reference when nothing changed.
  */
-export function mapStrings(value: unknown, fn: (text: string, key: string | null) => string, key: string | null = null): unknown {
+export function mapStrings(
+  value: unknown, fn: (text: string, key: string | null) => string, key: string | null = null, skip = STRUCTURAL_KEYS,
+): unknown {
   if (typeof value === 'string') return fn(value, key);
   if (Array.isArray(value)) {
-    const out = value.map((item) => mapStrings(item, fn, key));
+    const out = value.map((item) => mapStrings(item, fn, key, skip));
     return out.some((item, i) => item !== value[i]) ? out : value;
   }
   if (value === null || typeof value !== 'object') return value;
   let out: Record<string, unknown> | undefined;
   for (const [k, item] of Object.entries(value)) {
-    if (STRUCTURAL_KEYS.has(k) || k === '__proto__') continue;
-    const next = mapStrings(item, fn, k);
+    if (skip.has(k) || k === '__proto__') continue;
+    const next = mapStrings(item, fn, k, skip);
     if (next !== item) (out ??= { ...value })[k] = next;
   }
   return out ?? value;

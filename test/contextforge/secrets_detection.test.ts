@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import type { PluginManager } from '../../src/bundled.js';
 import { ctx, useManagers } from './harness.js';
+import { AWS_ID, SLACK, secretsYaml } from './secrets-config.js';
 
 /** cpex secrets-detection 0.2.0's tests (plugins/tests/secrets_detection and the Rust crate's). */
 
@@ -118,5 +120,102 @@ plugins:
     assert.deepEqual(redacted.metadata, { secrets_redacted: true, count: 1 });
     const blocked = (await manager.invokeHook('tool_post_invoke', { name: 't', result: { a: 'AKIAZ7QX4MNB2KDRWQ3P AKIAQ3MV7KXR7TZP2LWN' } }, ctx)).result;
     assert.equal(blocked.continue_processing, false);
+  });
+});
+
+describe('SecretsDetectionPlugin on its three hooks, configured as its own tests configure it', () => {
+  let redactor: PluginManager;
+  let blocker: PluginManager;
+  let redactingBlocker: PluginManager;
+  let reporter: PluginManager;
+  before(async () => {
+    [redactor, blocker, redactingBlocker, reporter] = await Promise.all([
+      managerFor('sd-redact', secretsYaml('Redact')),
+      managerFor('sd-block', secretsYaml('Block', '', 'block_on_detection: true, redact: false')),
+      managerFor('sd-block-redact', secretsYaml('BlockRedact', 'min_findings_to_block: 1', 'block_on_detection: true, redact: true, redaction_text: "[REDACTED]"')),
+      managerFor('sd-report', secretsYaml('Report', 'redact: false', 'block_on_detection: false')),
+    ]);
+  });
+  const prompt = (input: string) => ({ prompt_id: 'prompt-7', args: { input } });
+  const toolResult = (text: string) => ({ name: 'writer', result: { content: [{ type: 'text', text }], isError: false } });
+  const resource = (text: string) => ({
+    uri: 'file:///srv/app/.env', content: { type: 'resource', id: 'res-9', uri: 'file:///srv/app/.env', text },
+  });
+
+  it("redacts a prompt argument in a copy of the payload, leaving the caller's payload as it was", async () => {
+    const payload = prompt(`AWS_ACCESS_KEY_ID=${AWS_ID}`);
+    const { result } = await redactor.invokeHook('prompt_pre_fetch', payload, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.equal(result.violation, null);
+    assert.deepEqual(result.modified_payload, prompt('AWS_ACCESS_KEY_ID=[REDACTED]'));
+    assert.deepEqual(result.metadata, { secrets_redacted: true, count: 1 });
+    assert.deepEqual(payload, prompt(`AWS_ACCESS_KEY_ID=${AWS_ID}`));
+  });
+
+  it("redacts an MCP tool result's text where it stands, keeping the result's other fields", async () => {
+    const payload = toolResult(`export AWS_ACCESS_KEY_ID=${AWS_ID}`);
+    const { result } = await redactor.invokeHook('tool_post_invoke', payload, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.deepEqual(result.modified_payload, toolResult('export AWS_ACCESS_KEY_ID=[REDACTED]'));
+    assert.deepEqual(result.metadata, { secrets_redacted: true, count: 1 });
+    assert.equal(payload.result.content[0]!.text, `export AWS_ACCESS_KEY_ID=${AWS_ID}`);
+  });
+
+  it("redacts a resource's text, keeping its uri and id", async () => {
+    const payload = resource(`SLACK_TOKEN=${SLACK}`);
+    const { result } = await redactor.invokeHook('resource_post_fetch', payload, ctx);
+    assert.equal(result.continue_processing, true);
+    assert.deepEqual(result.modified_payload, resource('SLACK_TOKEN=[REDACTED]'));
+    assert.deepEqual(result.metadata, { secrets_redacted: true, count: 1 });
+    assert.equal(payload.content.text, `SLACK_TOKEN=${SLACK}`);
+  });
+
+  it('leaves a clean payload alone on each hook: no modification, no violation, empty metadata', async () => {
+    const clean: Array<[string, Record<string, unknown>]> = [
+      ['prompt_pre_fetch', prompt('hello world')], ['tool_post_invoke', toolResult('plain text')], ['resource_post_fetch', resource('plain text')],
+    ];
+    for (const [hook, payload] of clean) {
+      for (const manager of [redactor, blocker]) {
+        const { result } = await manager.invokeHook(hook, payload, ctx);
+        assert.deepEqual([result.continue_processing, result.violation, result.modified_payload, result.metadata], [true, null, null, {}], hook);
+      }
+    }
+  });
+
+  it('blocks on each hook when told to block without redacting, the payload left as it came', async () => {
+    const where: Record<string, string> = { prompt_pre_fetch: 'prompt arguments', tool_post_invoke: 'tool result', resource_post_fetch: 'resource content' };
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['prompt_pre_fetch', prompt(`AWS_ACCESS_KEY_ID=${AWS_ID}`)],
+      ['tool_post_invoke', { name: 'writer', result: { secret: `AWS_ACCESS_KEY_ID=${AWS_ID}` } }],
+      ['resource_post_fetch', resource(`AWS_ACCESS_KEY_ID=${AWS_ID}`)],
+    ];
+    for (const [hook, payload] of cases) {
+      const { result } = await blocker.invokeHook(hook, payload, ctx);
+      assert.equal(result.continue_processing, false, hook);
+      assert.equal(result.violation?.code, 'SECRETS_DETECTED');
+      assert.equal(result.violation?.description, `Potential secrets detected in ${where[hook]!}`);
+      assert.equal(result.modified_payload, null, `${hook}: nothing rewritten`);
+      assert.deepEqual(result.metadata, {});
+    }
+  });
+
+  it("blocks with the payload redacted when told to block and redact, the secret in neither the result nor the caller's payload", async () => {
+    const payload = prompt(`AWS_ACCESS_KEY_ID=${AWS_ID}`);
+    const { result } = await redactingBlocker.invokeHook('prompt_pre_fetch', payload, ctx);
+    assert.equal(result.continue_processing, false);
+    assert.equal(result.violation?.code, 'SECRETS_DETECTED');
+    assert.deepEqual(result.modified_payload, prompt('AWS_ACCESS_KEY_ID=[REDACTED]'));
+    assert.doesNotMatch(JSON.stringify(result), /AKIA/);
+    assert.deepEqual(payload, prompt(`AWS_ACCESS_KEY_ID=${AWS_ID}`));
+  });
+
+  it("names each finding by its type alone, never a part of the secret, in metadata and in a block's details", async () => {
+    const reported = (await reporter.invokeHook('prompt_pre_fetch', prompt(`AWS_ACCESS_KEY_ID=${AWS_ID}`), ctx)).result;
+    assert.equal(reported.continue_processing, true);
+    assert.equal(reported.modified_payload, null);
+    assert.deepEqual(reported.metadata, { secrets_findings: [{ type: 'aws_access_key_id' }], count: 1 });
+    const blocked = (await blocker.invokeHook('prompt_pre_fetch', prompt(`AWS_ACCESS_KEY_ID=${AWS_ID}`), ctx)).result;
+    assert.deepEqual(blocked.violation?.details, { count: 1, examples: [{ type: 'aws_access_key_id' }] });
+    for (const result of [reported, blocked]) assert.doesNotMatch(JSON.stringify(result), /AKIA|T3ST/);
   });
 });

@@ -92,12 +92,14 @@ plugin_settings: { plugin_timeout: 5 }
     assert.equal(byName.Limits!.capabilities.store, true);
     assert.deepEqual(byName.Resources!.config.allowed_schemes, ['https']);
     assert.equal(byName.Resources!.config.max_content_bytes, 2048);
-    // ContextForge's default set, enabled's types switched on: github_token is on there unless switched off, and
-    // the detectors it has no pattern for are off
-    const secrets = byName.Secrets!.config.detect as Record<string, boolean>;
-    assert.deepEqual(Object.keys(secrets).filter((type) => secrets[type]).sort(),
-      ['aws_access_key', 'aws_secret_key', 'github_token', 'google_api_key', 'jwt', 'private_key', 'slack_token', 'stripe_key']);
-    assert.equal(byName.Secrets!.config.action, 'block');
+    // ContextForge's own pattern table: its default set, enabled's types switched on (github_token and
+    // stripe_secret_key are on there unless switched off, its other broad patterns off)
+    const secrets = byName.Secrets!.config.contextforge_patterns as Record<string, boolean>;
+    assert.deepEqual(Object.keys(secrets).filter((type) => secrets[type]).sort(), [
+      'aws_access_key_id', 'aws_secret_access_key', 'github_token', 'google_api_key', 'jwt_like', 'private_key_block', 'slack_token',
+      'stripe_secret_key',
+    ]);
+    assert.deepEqual([byName.Secrets!.config.action, byName.Secrets!.config.redaction_text], ['block', '***GONE***']);
   });
 
   it('cordon validate --no-load prints the refusals one line each and accepts the translated configs', async () => {
