@@ -223,6 +223,12 @@ export const UrlReputationSchema = z.strictObject({
   case_sensitive_patterns: z.boolean().default(false),
   /** blocks every URL whose scheme is not https */
   https_only: z.boolean().default(false),
+  /** blocks a URL with no host or a malformed one, and a resource URI that is not such a URL */
+  require_host: z.boolean().default(false),
+  /** blocks a host that looks generated (entropy), has a TLD not in the root zone, or is not safe to read */
+  heuristics: z.boolean().default(false),
+  /** bits per character above which a host of 8 characters or more looks generated */
+  entropy_threshold: z.number().min(0).default(3.65),
   violations: Violations,
 });
 export type UrlReputationConfig = z.infer<typeof UrlReputationSchema>;

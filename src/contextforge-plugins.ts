@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CONTEXTFORGE_SECRET_TYPES } from '../plugins/lib/contextforge-secrets.js';
 import type { ForeignKind } from './runtime/kinds.js';
-import { noEffect, onlyIf, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
+import { noEffect, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
 import { contextForgeRateLimiter } from './contextforge-rate-limiter.js';
 import { pythonPattern, pythonPatterns, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
 
@@ -243,26 +243,29 @@ const secretsDetection = translator('secrets_detection', (config) => {
   min_findings_to_block: same('min_findings_to_block'),
 });
 
-// ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true), and its patterns
-// match the URL as written, case included
-const urlReputation = translator('url_reputation', () => ({ https_only: true, case_sensitive_patterns: true, violations: 'contextforge' }), {
-  blocked_domains: (value, out) => {
-    out.blocked_domains = value ?? [];
+// ContextForge's blocks plain http unless told not to (block_non_secure_http defaults to true), and a URI it cannot
+// read a host from; its patterns match the URL as written, case included
+const urlReputation = translator(
+  'url_reputation',
+  () => ({ https_only: true, require_host: true, case_sensitive_patterns: true, violations: 'contextforge' }),
+  {
+    blocked_domains: (value, out) => {
+      out.blocked_domains = value ?? [];
+    },
+    blocked_patterns: (value, out) => {
+      out.blocked_patterns = pythonPatternsKeepingCase(value ?? []);
+    },
+    whitelist_domains: (value, out) => {
+      out.allowed_domains = value ?? [];
+    },
+    allowed_patterns: (value, out) => {
+      out.allowed_patterns = pythonPatternsKeepingCase(value ?? []);
+    },
+    use_heuristic_check: same('heuristics'),
+    block_non_secure_http: same('https_only'),
+    entropy_threshold: same('entropy_threshold'),
   },
-  blocked_patterns: (value, out) => {
-    out.blocked_patterns = pythonPatternsKeepingCase(value ?? []);
-  },
-  whitelist_domains: (value, out) => {
-    out.allowed_domains = value ?? [];
-  },
-  allowed_patterns: (value, out) => {
-    out.allowed_patterns = pythonPatternsKeepingCase(value ?? []);
-  },
-  use_heuristic_check: onlyIf((v) => v === false),
-  block_non_secure_http: same('https_only'),
-  // read only by the heuristic check, which is refused above when on
-  entropy_threshold: noEffect,
-});
+);
 
 /** ContextForge class path -> the bundled plugin that runs for it. Both the `plugins.` and the `cpex_` paths. */
 export const contextForgeClassPaths: Record<string, ForeignKind> = {

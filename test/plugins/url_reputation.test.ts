@@ -63,6 +63,29 @@ describe('url_reputation', () => {
     assert.equal(plugin.tool_post_invoke(payload), undefined);
   });
 
+  it('with heuristics, blocks a host that looks generated, has no root-zone TLD or mixes scripts; IPs pass', () => {
+    const guarded = build({ heuristics: true });
+    const rule = (text: string) => (guarded.tool_pre_invoke({ name: 't', args: { text } })?.violation?.details as { rule?: string } | undefined)?.rule;
+    assert.match(rule('see https://x9q2m7z4k1w8.com/a') ?? '', /^entropy /);
+    assert.match(rule('see https://shop.invalidtld/a') ?? '', /^tld /);
+    assert.match(rule('see https://g\u043eogle.com/a') ?? '', /^unicode /);
+    assert.equal(rule('see https://docs.example.com/a and https://192.0.2.10/x and file:///tmp/notes.txt'), undefined);
+    assert.match(rule('see https://[fe80::1::2]/x') ?? '', /^url /);
+    assert.equal(build({}).tool_pre_invoke({ name: 't', args: { text: 'https://x9q2m7z4k1w8.com/a' } }), undefined);
+    assertIssueAt(configErrors('url_reputation', { entropy_threshold: -1 }), 'entropy_threshold');
+  });
+
+  it('with require_host, blocks a URL without a readable host, and a resource URI that is no such URL', () => {
+    const strict = build({ require_host: true });
+    const rule = (uri: string) => (strict.resource_pre_fetch({ uri, metadata: {} })?.violation?.details as { rule?: string } | undefined)?.rule;
+    assert.equal(rule('not a url'), 'url (not a URL with a readable host)');
+    assert.equal(rule('urn:isbn:0451450523'), 'host (none)');
+    assert.equal(strict.tool_post_invoke({ name: 't', result: 'go to https://999.1.1.1/' })?.violation?.code, 'URL_BLOCKED');
+    assert.equal(strict.resource_pre_fetch({ uri: 'https://docs.example.com/a', metadata: {} }), undefined);
+    // without it, a URI holding no URL is not judged
+    assert.equal(plugin.resource_pre_fetch({ uri: 'not a url', metadata: {} }), undefined);
+  });
+
   it('rejects a bad config naming the field', () => {
     assertIssueAt(configErrors('url_reputation', { blocked_domains: ['https://evil.test'] }), 'blocked_domains.0');
     assertIssueAt(configErrors('url_reputation', { blocked_patterns: ['ok', '(?<'] }), 'blocked_patterns.1', /invalid regular expression/);
