@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach } from 'node:test';
+import { after, afterEach, beforeEach } from 'node:test';
 import { PluginManager } from '../../src/bundled.js';
 
 /**
@@ -29,12 +29,11 @@ export const message = (text: string) => ({ role: 'user', content: { type: 'text
  * after that test; one made in a describe block's `before` is shared by the block and shut down at the end.
  */
 export function useManagers(): (name: string, yaml: string) => Promise<PluginManager> {
-  let dir = '';
+  // made on first use: a describe block's `before` may run ahead of a file-level one
+  let dir: Promise<string> | null = null;
+  const directory = () => (dir ??= mkdtemp(join(tmpdir(), 'cordon-cf-parity-')));
   const shared: PluginManager[] = [];
   let ownByTest: PluginManager[] | null = null;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cordon-cf-parity-'));
-  });
   beforeEach(() => {
     ownByTest = [];
   });
@@ -44,10 +43,10 @@ export function useManagers(): (name: string, yaml: string) => Promise<PluginMan
   });
   after(async () => {
     await Promise.all(shared.map((m) => m.shutdown()));
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(await dir, { recursive: true, force: true });
   });
   return async (name, yaml) => {
-    const path = join(dir, `${name}.yaml`);
+    const path = join(await directory(), `${name}.yaml`);
     await writeFile(path, `${yaml}${SETTINGS}`);
     const manager = new PluginManager(path);
     (ownByTest ?? shared).push(manager);
