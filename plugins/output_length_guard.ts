@@ -1,4 +1,4 @@
-import { mapStrings } from './lib/strings.js';
+import { isBinaryField, mapStrings, STRUCTURAL_KEYS } from './lib/strings.js';
 import type { HookResult, OutputLengthGuardConfig, Payload } from './schemas.js';
 
 /**
@@ -148,7 +148,7 @@ export default (config: OutputLengthGuardConfig) => {
       if (found?.kind !== 'over') return text;
       modified = true;
       return truncate(text, found.length);
-    });
+    }, null, STRUCTURAL_KEYS, true);
     if (!modified) return { metadata: { mcp_result_processed: true, items_modified: false, structured_content_processed: false } };
     return {
       modified_payload: { ...payload, result: { ...result, [key]: limited, content: [{ type: 'text', text: asText(limited) }] } },
@@ -170,15 +170,17 @@ export default (config: OutputLengthGuardConfig) => {
       const found = offence(value);
       return found ? structuredViolation(found, path) : null;
     }
-    const entries: Array<[string, unknown]> = Array.isArray(value)
-      ? value.map((item, i) => [`${path}[${i}]`, item])
-      : isRecord(value) ? Object.entries(value).map(([k, item]) => [path ? `${path}.${k}` : k, item]) : [];
+    // [path, item, binary]: an image's or a blob's base64 is not text to limit, but counts as an item
+    const entries: Array<[string, unknown, boolean]> = Array.isArray(value)
+      ? value.map((item, i) => [`${path}[${i}]`, item, false])
+      : isRecord(value) ? Object.entries(value).map(([k, item]) => [path ? `${path}.${k}` : k, item, isBinaryField(value, k)]) : [];
     if (config.max_structure_size !== null && entries.length > config.max_structure_size) {
       return securityViolation('Structure size exceeds security limit',
         `${Array.isArray(value) ? 'List' : 'Dict'} has ${entries.length} items, exceeding limit of ${config.max_structure_size}`,
         'STRUCTURE_SIZE_VIOLATION', { size: entries.length, max_size: config.max_structure_size, location });
     }
-    for (const [at, item] of entries) {
+    for (const [at, item, binary] of entries) {
+      if (binary) continue;
       const found = firstViolation(item, at, depth + 1);
       if (found) return found;
     }
@@ -242,7 +244,8 @@ export default (config: OutputLengthGuardConfig) => {
       }
       return text;
     };
-    const limited = mapStrings(payload[field], limit);
+    // an image's or a blob's base64 is not text to limit: cut, it would be no image at all
+    const limited = mapStrings(payload[field], limit, null, STRUCTURAL_KEYS, true);
     if (!first) return undefined;
     const limits = tokens ? { max_tokens: max, chars_per_token: config.chars_per_token } : { max_chars: max };
     const metadata = {

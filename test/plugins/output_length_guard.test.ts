@@ -21,6 +21,26 @@ describe('output_length_guard', () => {
     });
   });
 
+  it("leaves an image's, an audio clip's and a blob's base64 whole: it limits text, and a cut image is no image", () => {
+    const png = 'iVBORw0KGgo'.repeat(40);
+    const result = {
+      content: [
+        { type: 'image', data: png, mimeType: 'image/png' },
+        { type: 'audio', data: png, mimeType: 'audio/wav' },
+        { type: 'resource', resource: { uri: 'file:///a', blob: png } },
+        { type: 'text', text: 'a caption far longer than ten characters' },
+      ],
+    };
+    const cut = build({ max_chars: 10 }).tool_post_invoke({ name: 'render', result });
+    const content = (cut?.modified_payload?.result as typeof result).content;
+    assert.deepEqual(content.slice(0, 3), result.content.slice(0, 3));
+    assert.equal((content[3] as { text: string }).text, 'a caption…');
+    // a text item named data is text all the same
+    assert.equal(build({ max_chars: 10 }).tool_post_invoke({ name: 't', result: { data: 'twenty-two characters!' } })?.metadata?.strings_over_limit, 1);
+    const structured = { content: result.content.slice(0, 1), structuredContent: { picture: { type: 'image', data: png }, title: 'short' } };
+    assert.equal(build({ max_chars: 10, strategy: 'block', structured_content: true }).tool_post_invoke({ name: 'render', result: structured })?.violation ?? null, null);
+  });
+
   it('truncates a plain string result, counting an emoji as one character and never splitting it', () => {
     const result = build({ max_chars: 6, ellipsis: '...' }).tool_post_invoke({ name: 't', result: 'ab😀cdefgh' });
     assert.deepEqual(result?.modified_payload, { name: 't', result: 'ab😀...' });
