@@ -133,20 +133,39 @@ const htmlSanitizer = translator('html_sanitizer', () => ({}), {
   strip_event_handlers: same('strip_event_handlers'),
 });
 
-/** ContextForge's masking strategies as Cordon's: `remove` is a redaction with nothing in its place. */
-const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'partial', hash: 'hash', remove: 'redact' };
-const removes = (config: Out) => config.default_mask_strategy === 'remove';
+/** ContextForge's masking strategies, each Cordon's of the same name. */
+const PII_MASKS = ['redact', 'partial', 'hash', 'tokenize', 'remove'];
+const piiMask = (value: unknown) => (typeof value === 'string' && PII_MASKS.includes(value) ? value : undefined);
+const notAMask = (key: string, value: unknown) => `${key}: ${JSON.stringify(value)} is not one of ${PII_MASKS.join(', ')}`;
+/**
+ * ContextForge's custom patterns: read case-insensitively, in Python's syntax; one switched off is left out; one
+ * without a mask strategy takes the plugin's; under block_on_detection every finding blocks, theirs too.
+ */
+const piiCustomPatterns: Handler = (value, out, none, config) => {
+  if (!Array.isArray(value)) return none();
+  out.custom = value.flatMap((p: Record<string, unknown>, i) => {
+    if (!p || typeof p !== 'object') return [p];
+    if (p.enabled === false) return [];
+    const { source } = typeof p.pattern === 'string' ? pythonPattern(p.pattern) : { source: p.pattern };
+    const strategy = p.mask_strategy === undefined || p.mask_strategy === null ? undefined : piiMask(p.mask_strategy);
+    if (p.mask_strategy != null && strategy === undefined) none(notAMask(`custom_patterns[${i}].mask_strategy`, p.mask_strategy));
+    const blocks = config.block_on_detection === true;
+    return [{ pattern: source, description: p.description, ignore_case: true, ...(strategy && !blocks ? { strategy } : {}) }];
+  });
+};
 const piiFilter = translator(
   'pii_filter',
   // ContextForge redacts with "[REDACTED]" unless told otherwise; it hashes as [HASH:<16 hex>] with a salt of its own,
   // drawn at random when the plugin starts (its config cannot set one), so hashes join only within one gateway run
   // Every detector is on there unless switched off, the labelled ids included; an IBAN is one of its bank accounts.
-  (config) => ({
-    strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', hash_label: 'HASH', hash_salt: randomUUID(), violations: 'contextforge',
+  // Its bounds on a call's scan are on by default, and it records its stats after a tool call in the context.
+  () => ({
+    strategy: 'redact', redaction_text: '[REDACTED]', hash_label: 'HASH', hash_salt: randomUUID(), violations: 'contextforge',
     detect: { bsn: true, date_of_birth: true, passport: true, driver_license: true, medical_record: true, bank_account: true },
     type_names: { iban: 'bank_account' },
     // and its detection is wider than Cordon's own: SSN: 123456789, every MM/DD/YYYY date, License: Apache
     ssn_labelled_digits: true, any_date_of_birth: true, labelled_ids_without_digit: true,
+    max_text_bytes: 10 * 1024 * 1024, max_nested_depth: 32, max_collection_items: 4096, context_stats: true,
   }),
   {
     detect_ssn: setIn('detect', 'ssn'),
@@ -163,28 +182,26 @@ const piiFilter = translator(
     detect_passport: setIn('detect', 'passport'),
     detect_driver_license: setIn('detect', 'driver_license'),
     detect_medical_record: setIn('detect', 'medical_record'),
-    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes) bound the scan here
-    max_text_bytes: noEffect,
-    max_nested_depth: noEffect,
-    max_collection_items: noEffect,
+    max_text_bytes: same('max_text_bytes'),
+    max_nested_depth: same('max_nested_depth'),
+    max_collection_items: same('max_collection_items'),
     detect_aws_keys: (v, _out, none) => v === false || none(`detect_aws_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
     detect_api_keys: (v, _out, none) => v === false || none(`detect_api_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
     default_mask_strategy: (value, out, none) => {
-      if (typeof value === 'string' && Object.hasOwn(PII_MASKS, value)) {
-        if (out.strategy !== 'block') out.strategy = PII_MASKS[value];
-      } else none();
+      const mask = piiMask(value);
+      if (mask === undefined) none(notAMask('default_mask_strategy', value));
+      else if (out.strategy !== 'block') out.strategy = mask;
     },
-    redaction_text: (value, out, _none, config) => {
-      if (!removes(config)) out.redaction_text = value;
-    },
+    redaction_text: same('redaction_text'),
     block_on_detection: (value, out) => {
       if (value === true) out.strategy = 'block';
     },
+    custom_patterns: piiCustomPatterns,
     whitelist_patterns: (value, out) => {
       out.allow = pythonPatterns(value);
     },
     log_detections: noEffect,
-    include_detection_details: noEffect,
+    include_detection_details: same('context_details'),
   },
 );
 

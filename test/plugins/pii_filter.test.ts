@@ -137,6 +137,7 @@ describe('pii_filter', () => {
       strategy: 'mask',
       strategy_by_type: {},
       detect: { email: true, phone: true, ssn: true, credit_card: true, ip_address: true, iban: true },
+      custom: [],
       redaction_text: '[REDACTED:{type}]',
       mask_char: '*',
       hash_salt: '',
@@ -145,6 +146,8 @@ describe('pii_filter', () => {
       ssn_labelled_digits: false,
       any_date_of_birth: false,
       labelled_ids_without_digit: false,
+      context_details: false,
+      context_stats: false,
       violations: 'cordon',
     });
   });
