@@ -72,6 +72,14 @@ function recordInContext(config: PiiFilterConfig, context: PluginContext | undef
   if (config.context_stats && hook === 'tool_post_invoke') context.metadata.pii_filter_stats = { total_detections: total, total_masked: total };
 }
 
+/** ContextForge's detection log line (no values in it: types and a count). */
+function logDetections(hook: TextHook, payload: Payload, blocked: boolean, types: string[], total: number): void {
+  const subject = typeof payload.name === 'string' ? payload.name : typeof payload.prompt_id === 'string' ? payload.prompt_id : undefined;
+  const line = `PII detected during ${hook}: action=${blocked ? 'blocked' : 'masked'} total=${total} types=${types.join(',')}${subject === undefined ? '' : ` subject=${subject}`}`;
+  if (blocked) console.warn(line);
+  else console.info(line);
+}
+
 export default (config: PiiFilterConfig) => {
   const allow = config.allow.map((source) => new RegExp(`^(?:${source})$`));
   const on = (type: PiiType) => (config.detect as Partial<Record<PiiType, boolean>>)[type] ?? DEFAULT_ON[type];
@@ -114,10 +122,12 @@ export default (config: PiiFilterConfig) => {
       named[name] = (named[name] ?? 0) + n;
     }
     const metadata = { pii_found: total, pii_types: named };
+    const types = Object.keys(named).sort();
+    if (config.log_detections) logDetections(hook, payload, blocked, types, total);
     const contextforge = config.violations === 'contextforge' ? CONTEXTFORGE_VIOLATIONS[hook] : undefined;
     if (blocked && contextforge) {
       const [reason, description, code] = contextforge;
-      return { continue_processing: false, violation: { reason, description, code, details: { detected_types: Object.keys(named).sort(), count: total } }, metadata };
+      return { continue_processing: false, violation: { reason, description, code, details: { detected_types: types, count: total } }, metadata };
     }
     if (blocked) {
       return {
@@ -131,7 +141,7 @@ export default (config: PiiFilterConfig) => {
         metadata,
       };
     }
-    recordInContext(config, context, hook, Object.keys(named).sort(), total);
+    recordInContext(config, context, hook, types, total);
     return { modified_payload: modified, metadata };
   };
 

@@ -200,7 +200,7 @@ const piiFilter = translator(
     whitelist_patterns: (value, out) => {
       out.allow = pythonPatterns(value);
     },
-    log_detections: noEffect,
+    log_detections: same('log_detections'),
     include_detection_details: same('context_details'),
   },
 );
@@ -302,6 +302,8 @@ export const contextForgeClassPaths: Record<string, ForeignKind> = {
   'plugins.safe_html_sanitizer.safe_html_sanitizer.SafeHTMLSanitizerPlugin': htmlSanitizer,
   'plugins.pii_filter.pii_filter.PIIFilterPlugin': piiFilter,
   'cpex_pii_filter.PIIFilterPlugin': piiFilter,
+  // the class's own module, as the cpex package's tests name it
+  'cpex_pii_filter.pii_filter.PIIFilterPlugin': piiFilter,
   'plugins.secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'cpex_secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'plugins.rate_limiter.rate_limiter.RateLimiterPlugin': rateLimiter,

@@ -75,6 +75,8 @@ export const PiiFilterSchema = z.strictObject({
   max_text_bytes: bound(100 * 1024 * 1024),
   max_nested_depth: bound(1000),
   max_collection_items: bound(1_000_000),
+  /** logs each scan that found something (info when masked, warn when blocked), as ContextForge's log_detections does */
+  log_detections: z.boolean().default(false),
   /** writes `pii_detections.<hook>` ({detected, types, total_count}) in the plugin's context metadata, as ContextForge does */
   context_details: z.boolean().default(false),
   /** writes `pii_filter_stats` ({total_detections, total_masked}) there after a tool call it masked, as ContextForge does */

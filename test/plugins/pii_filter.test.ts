@@ -146,6 +146,7 @@ describe('pii_filter', () => {
       ssn_labelled_digits: false,
       any_date_of_birth: false,
       labelled_ids_without_digit: false,
+      log_detections: false,
       context_details: false,
       context_stats: false,
       violations: 'cordon',
