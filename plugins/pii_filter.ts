@@ -81,7 +81,7 @@ function logDetections(hook: TextHook, payload: Payload, blocked: boolean, types
 }
 
 export default (config: PiiFilterConfig) => {
-  const allow = config.allow.map((source) => new RegExp(`^(?:${source})$`));
+  const allow = config.allow.map((source) => (config.allow_match === 'whole' ? new RegExp(`^(?:${source})$`) : new RegExp(source, 'i')));
   const on = (type: PiiType) => (config.detect as Partial<Record<PiiType, boolean>>)[type] ?? DEFAULT_ON[type];
   const custom: Detector[] = config.custom.map((c) => ({
     type: 'custom', pattern: new RegExp(c.pattern, c.ignore_case ? 'gi' : 'g'), ...(c.strategy ? { strategy: c.strategy } : {}),

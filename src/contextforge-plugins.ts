@@ -165,7 +165,7 @@ const piiFilter = translator(
     type_names: { iban: 'bank_account' },
     // and its detection is wider than Cordon's own: SSN: 123456789, every MM/DD/YYYY date, License: Apache
     ssn_labelled_digits: true, any_date_of_birth: true, labelled_ids_without_digit: true,
-    max_text_bytes: 10 * 1024 * 1024, max_nested_depth: 32, max_collection_items: 4096, context_stats: true,
+    max_text_bytes: 10 * 1024 * 1024, max_nested_depth: 32, max_collection_items: 4096, context_stats: true, allow_match: 'contextforge',
   }),
   {
     detect_ssn: setIn('detect', 'ssn'),

@@ -61,6 +61,9 @@ export const PiiFilterSchema = z.strictObject({
   /** names reports give types instead of Cordon's (`iban` -> ContextForge's `bank_account`) */
   type_names: z.partialRecord(z.enum(PII_TYPES), z.string().min(1)).default(() => ({})),
   allow: list(regexSource()),
+  /** `whole`: an `allow` pattern must match a found value whole, in case as written; `contextforge`: anywhere in it,
+   * in any case, as ContextForge's whitelist_patterns match */
+  allow_match: z.enum(['whole', 'contextforge']).default('whole'),
   /** ContextForge's wider detection, off by default: `SSN: 123456789`, any MM/DD/YYYY date (19xx, 20xx) as a date
    * of birth, a labelled passport, licence or record number of letters only (`License: Apache`) */
   ssn_labelled_digits: z.boolean().default(false),

@@ -138,6 +138,7 @@ describe('pii_filter', () => {
       strategy_by_type: {},
       detect: { email: true, phone: true, ssn: true, credit_card: true, ip_address: true, iban: true },
       custom: [],
+      allow_match: 'whole',
       redaction_text: '[REDACTED:{type}]',
       mask_char: '*',
       hash_salt: '',
