@@ -127,13 +127,20 @@ describe('PIIFilterPlugin config, as ContextForge writes it', () => {
     assert.notEqual(a, b);
   });
 
-  it('defaults as ContextForge does: every type on, [REDACTED], and text without personal data left as it is', async () => {
+  it('defaults as ContextForge does: every type on, [REDACTED], text without personal data left as it is, bounds of 32 deep and 4096 items', async () => {
     const manager = await load({});
     const text = { a: 'SSN 512-44-7391', b: 'write to carol.ng@mail.example', c: 'Passport Number: NX4417203', d: 'nothing here at all' };
     const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'crm', args: text }, ctx);
     assert.deepEqual(result.modified_payload, { name: 'crm', args: { a: 'SSN [REDACTED]', b: 'write to [REDACTED]', c: '[REDACTED]', d: 'nothing here at all' } });
     const none = await manager.invokeHook('tool_pre_invoke', { name: 'crm', args: { d: text.d } }, ctx);
     assert.equal(none.result.modified_payload ?? null, null);
+    // and its bounds: containers 32 deep below a field, 4096 items in one
+    const nest = (depth: number): unknown => (depth === 0 ? 'x' : { down: nest(depth - 1) });
+    await manager.invokeHook('tool_pre_invoke', { name: 'crm', args: nest(32) as Record<string, unknown> }, ctx);
+    await assert.rejects(manager.invokeHook('tool_pre_invoke', { name: 'crm', args: nest(33) as Record<string, unknown> }, ctx), /maximum depth of 32/);
+    await manager.invokeHook('tool_pre_invoke', { name: 'crm', args: { ids: Array.from({ length: 4096 }, (_, i) => i) } }, ctx);
+    await assert.rejects(manager.invokeHook('tool_pre_invoke', { name: 'crm', args: { ids: Array.from({ length: 4097 }, (_, i) => i) } }, ctx),
+      /Nested list exceeds maximum size of 4096 items/);
   });
 });
 

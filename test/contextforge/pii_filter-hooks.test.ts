@@ -42,37 +42,37 @@ describe('PIIFilterPlugin on each hook, as its own tests call it', () => {
     assert.equal(result.modified_payload ?? null, null);
   });
 
-  it('records detections in its context only with include_detection_details: the types and count per hook', async () => {
-    const args = { primary: 'carol.ng@mail.example', backup: 'c.ng@post.example' };
-    const quiet = await (await managerFor('pii-quiet', one())).invokeHook('prompt_pre_fetch', { prompt_id: 'welcome', args }, ctx);
-    assert.deepEqual(quiet.result.modified_payload, { prompt_id: 'welcome', args: { primary: '[REDACTED]', backup: '[REDACTED]' } });
-    assert.equal(contextOf(quiet.contexts).pii_detections, undefined);
-    const detailed = await (await managerFor('pii-details', one({ include_detection_details: true }))).invokeHook('prompt_pre_fetch', { prompt_id: 'welcome', args }, ctx);
-    assert.deepEqual(contextOf(detailed.contexts).pii_detections, { prompt_pre_fetch: { detected: true, types: ['email'], total_count: 2 } });
-  });
-
-  it('logs what it found with log_detections, types and count but never the values, and nothing without it', async () => {
+  it('records detections in its context with include_detection_details and logs them with log_detections (never the values), neither by default', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cordon-cf-pii-log-'));
     const lines: string[] = [];
     const keep = (level: string) => (line: string) => lines.push(`${level} ${line}`);
     const logger = { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
-    const path = join(dir, 'pii.yaml');
-    await writeFile(path, `plugins:${plugin('Logged', { log_detections: true })}${plugin('Blocking', { log_detections: true, block_on_detection: true })}${plugin('Silent')}\n`);
-    const manager = new PluginManager(path, { logger });
-    try {
+    const args = { primary: 'carol.ng@mail.example', backup: 'c.ng@post.example' };
+    const managers: PluginManager[] = [];
+    const start = async (name: string, yaml: string) => {
+      const path = join(dir, `${name}.yaml`);
+      await writeFile(path, yaml);
+      const manager = new PluginManager(path, { logger });
+      managers.push(manager);
       await manager.initialize();
-      const args = { primary: 'carol.ng@mail.example', backup: 'c.ng@post.example' };
-      await manager.invokeHookForPlugin('Logged', 'prompt_pre_fetch', { prompt_id: 'welcome', args }, ctx);
-      await manager.invokeHookForPlugin('Blocking', 'tool_pre_invoke', { name: 'mailer', args }, ctx);
-      await manager.invokeHookForPlugin('Silent', 'prompt_pre_fetch', { prompt_id: 'welcome', args }, ctx);
-      const mine = lines.filter((l) => l.includes('PII detected'));
-      assert.deepEqual(mine, [
-        'info [Logged] PII detected during prompt_pre_fetch: action=masked total=2 types=email subject=welcome',
-        'warn [Blocking] PII detected during tool_pre_invoke: action=blocked total=2 types=email subject=mailer',
+      return manager;
+    };
+    try {
+      const quiet = await (await start('quiet', one())).invokeHook('prompt_pre_fetch', { prompt_id: 'welcome', args }, ctx);
+      assert.deepEqual(quiet.result.modified_payload, { prompt_id: 'welcome', args: { primary: '[REDACTED]', backup: '[REDACTED]' } });
+      assert.equal(contextOf(quiet.contexts).pii_detections, undefined);
+      assert.deepEqual(lines.filter((l) => l.includes('PII detected')), []);
+      const detailed = await (await start('detailed', one({ include_detection_details: true, log_detections: true })))
+        .invokeHook('prompt_pre_fetch', { prompt_id: 'welcome', args }, ctx);
+      assert.deepEqual(contextOf(detailed.contexts).pii_detections, { prompt_pre_fetch: { detected: true, types: ['email'], total_count: 2 } });
+      await (await start('blocking', one({ log_detections: true, block_on_detection: true }))).invokeHook('tool_pre_invoke', { name: 'mailer', args }, ctx);
+      assert.deepEqual(lines.filter((l) => l.includes('PII detected')), [
+        'info [PII] PII detected during prompt_pre_fetch: action=masked total=2 types=email subject=welcome',
+        'warn [PII] PII detected during tool_pre_invoke: action=blocked total=2 types=email subject=mailer',
       ]);
       assert.ok(!lines.some((l) => l.includes('carol.ng')));
     } finally {
-      await manager.shutdown();
+      await Promise.all(managers.map((m) => m.shutdown()));
       await rm(dir, { recursive: true, force: true });
     }
   });
@@ -88,13 +88,14 @@ describe('PIIFilterPlugin on each hook, as its own tests call it', () => {
     assert.deepEqual(payload, before);
   });
 
-  it('masks nested tool arguments, arrays and mappings at any depth within max_nested_depth', async () => {
+  it('masks nested tool arguments, arrays and mappings at any depth within max_nested_depth, leaving the caller\'s as they were', async () => {
     const manager = await managerFor('pii-nested', one());
     const args = { user: { email: 'carol.ng@mail.example', ids: [7, '512-44-7391', { 1: 'c.ng@post.example' }] }, note: 'none' };
     const { result } = await manager.invokeHook('tool_pre_invoke', { name: 'crm', args }, ctx);
     assert.deepEqual(result.modified_payload, {
       name: 'crm', args: { user: { email: '[REDACTED]', ids: [7, '[REDACTED]', { 1: '[REDACTED]' }] }, note: 'none' },
     });
+    assert.equal(args.user.email, 'carol.ng@mail.example');
   });
 
   it('fails the call when arguments nest deeper than max_nested_depth', async () => {
