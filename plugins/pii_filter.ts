@@ -1,16 +1,19 @@
 import { findEmails } from './lib/emails.js';
 import { claim, replaceFindings, type Finding } from './lib/findings.js';
 import { rewriteFields, textHooks, type TextHook } from './lib/hooks.js';
+import { checkBounds, hasBounds } from './lib/pii-bounds.js';
 import { piiDetectors, type PiiDetector } from './lib/pii-detectors.js';
+import { replacer } from './lib/pii-masks.js';
 import { mapStrings } from './lib/strings.js';
-import type { HookResult, Payload, PiiFilterConfig, PiiStrategy, PiiType } from './schemas.js';
+import type { HookResult, Payload, PiiFilterConfig, PiiStrategy, PiiType, PluginContext } from './schemas.js';
 
 /**
  * Finds personal data (emails, phone numbers, cards, IBANs, IP addresses, US SSNs and, when switched on, UK NHS
  * numbers, Spanish DNI/NIE, Indian Aadhaar numbers and the ids found behind their label: Dutch BSNs, dates of birth,
  * passport, driver's licence, medical record and bank account numbers) in the text of a payload and masks, redacts, hashes it, or
  * blocks the request. Each type is confirmed by its own check (Luhn and brand ranges, mod 97 and the country's
- * length, the country's phone plan, the id's check digit), so ids that only look alike pass untouched.
+ * length, the country's phone plan, the id's check digit), so ids that only look alike pass untouched. Patterns of
+ * one's own (`custom`) find type `custom` in what the built-in types left.
  */
 
 // Types whose switch is absent from `detect` default to these (national ids are opt-in).
@@ -18,79 +21,37 @@ const DEFAULT_ON: Record<PiiType, boolean> = {
   email: true, phone: true, ssn: true, credit_card: true, ip_address: true, iban: true,
   nhs_number: false, es_dni: false, aadhaar: false,
   bsn: false, date_of_birth: false, passport: false, driver_license: false, medical_record: false, bank_account: false,
+  custom: true,
 };
 
-/**
- * FNV-1a over UTF-16 code units, two passes with different offset bases for a 64-bit label. NOT cryptographic:
- * it keeps equal values joinable in logs without showing them, but a short value (an SSN) can be recovered by
- * trying every candidate, salt or not.
- */
-function fnv1a(text: string, basis: number): string {
-  let hash = basis;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, '0');
-}
+/** A custom pattern may name its own strategy; its findings carry it. */
+type Detector = PiiDetector<PiiType> & { strategy?: PiiStrategy };
+type PiiFinding = Finding<PiiType> & { strategy?: PiiStrategy };
 
 /**
  * Emails first, then each detector in order: an earlier type claims its text first, so the digits of an IBAN are
  * never also read as a card number, nor a card number as a phone number. A detector's own matches never overlap, so
  * each is checked only against earlier claims.
  */
-function find(text: string, detectors: readonly PiiDetector<PiiType>[], emails: boolean, allow: readonly RegExp[]): Finding<PiiType>[] {
+function find(text: string, detectors: readonly Detector[], emails: boolean, allow: readonly RegExp[]): PiiFinding[] {
   const allowed = (value: string) => allow.some((re) => re.test(value));
-  let found: Finding<PiiType>[] = [];
+  let found: PiiFinding[] = [];
   if (emails) {
     for (const [start, end] of findEmails(text)) if (!allowed(text.slice(start, end))) found.push({ type: 'email', start, end });
   }
-  for (const { type, pattern, valid } of detectors) {
-    const mine: Finding<PiiType>[] = [];
+  for (const { type, pattern, valid, strategy } of detectors) {
+    const mine: PiiFinding[] = [];
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const value = m[0];
-      if ((valid && !valid(value, text, m.index)) || allowed(value)) continue;
-      mine.push({ type, start: m.index, end: m.index + value.length });
+      // a custom pattern may match nothing at some place (a lookahead): step past it
+      if (value === '') pattern.lastIndex++;
+      if (value === '' || (valid && !valid(value, text, m.index)) || allowed(value)) continue;
+      mine.push({ type, start: m.index, end: m.index + value.length, ...(strategy ? { strategy } : {}) });
     }
     found = claim(found, mine);
   }
   return found;
-}
-
-/** Keeps the last four letters or digits (and every separator) so a person can still tell two values apart. */
-function keepLastFour(text: string, maskChar: string): string {
-  let keep = 4;
-  return [...text].reverse().map((ch) => (/[A-Za-z0-9]/.test(ch) && keep-- <= 0 ? maskChar : ch)).reverse().join('');
-}
-
-/**
- * ContextForge's `partial` masking, type by type: SSNs, cards and phones keep their last four (of the characters
- * for an SSN and a BSN, of the digits otherwise) behind a fixed pattern, an email its local part's first and last
- * character (when it has more than two) and its domain, an IBAN or a labelled bank account its first two and last
- * four characters; anything else its first and last character.
- */
-function partial(type: PiiType, text: string): string {
-  const digits = text.replace(/[^0-9]/g, '');
-  switch (type) {
-    case 'ssn':
-      return text.length >= 4 ? `***-**-${text.slice(-4)}` : '***-**-****';
-    case 'credit_card':
-      return digits.length >= 4 ? `****-****-****-${digits.slice(-4)}` : '****-****-****-****';
-    case 'phone':
-      return digits.length >= 4 ? `***-***-${digits.slice(-4)}` : '***-***-****';
-    case 'email': {
-      const at = text.indexOf('@');
-      const local = text.slice(0, at);
-      return local.length > 2 ? `${local[0]}***${local.slice(-1)}${text.slice(at)}` : `***${text.slice(at)}`;
-    }
-    case 'bsn':
-      return text.length >= 4 ? `*****${text.slice(-4)}` : '[REDACTED]';
-    case 'iban':
-    case 'bank_account':
-      return text.slice(0, 2) + '*'.repeat(Math.max(text.length - 6, 0)) + text.slice(-4);
-    default: {
-      const chars = [...text];
-      return chars.length > 2 ? chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1] : chars.length === 2 ? `${chars[0]}*` : '*';
-    }
-  }
 }
 
 /** ContextForge's violation for each hook it scans (its reason, description and code differ by hook). */
@@ -101,54 +62,56 @@ const CONTEXTFORGE_VIOLATIONS: Partial<Record<TextHook, [reason: string, descrip
   tool_post_invoke: ['PII detected in tool result', 'Sensitive information detected in tool result', 'PII_DETECTED_IN_TOOL_RESULT'],
 };
 
-function mask(type: PiiType, text: string, maskChar: string): string {
-  if (type === 'email') {
-    const at = text.indexOf('@');
-    return text[0] + maskChar.repeat(Math.max(at - 1, 1)) + text.slice(at);
+/** What ContextForge's plugin writes in its context metadata after a scan it did not block. */
+function recordInContext(config: PiiFilterConfig, context: PluginContext | undefined, hook: TextHook, types: string[], total: number): void {
+  if (!context) return;
+  if (config.context_details) {
+    const details = (context.metadata.pii_detections ?? {}) as Record<string, unknown>;
+    context.metadata.pii_detections = { ...details, [hook]: { detected: true, types, total_count: total } };
   }
-  if (type === 'ip_address') {
-    const sep = text.includes(':') ? ':' : '.';
-    return text.split(sep).map((part, i) => (i === 0 || part === '' ? part : maskChar)).join(sep);
-  }
-  return keepLastFour(text, maskChar);
+  if (config.context_stats && hook === 'tool_post_invoke') context.metadata.pii_filter_stats = { total_detections: total, total_masked: total };
+}
+
+/** ContextForge's detection log line (no values in it: types and a count). */
+function logDetections(hook: TextHook, payload: Payload, blocked: boolean, types: string[], total: number): void {
+  const subject = typeof payload.name === 'string' ? payload.name : typeof payload.prompt_id === 'string' ? payload.prompt_id : undefined;
+  const line = `PII detected during ${hook}: action=${blocked ? 'blocked' : 'masked'} total=${total} types=${types.join(',')}${subject === undefined ? '' : ` subject=${subject}`}`;
+  if (blocked) console.warn(line);
+  else console.info(line);
 }
 
 export default (config: PiiFilterConfig) => {
-  const allow = config.allow.map((source) => new RegExp(`^(?:${source})$`));
-  const on = (type: PiiType) => config.detect[type] ?? DEFAULT_ON[type];
-  const detectors = piiDetectors(config.phone_regions, {
-    labelledSsnDigits: config.ssn_labelled_digits,
-    anyDateOfBirth: config.any_date_of_birth,
-    labelledIdsWithoutDigit: config.labelled_ids_without_digit,
-  }).filter((d) => on(d.type));
+  const allow = config.allow.map((source) => (config.allow_match === 'whole' ? new RegExp(`^(?:${source})$`) : new RegExp(source, 'i')));
+  const on = (type: PiiType) => (config.detect as Partial<Record<PiiType, boolean>>)[type] ?? DEFAULT_ON[type];
+  const custom: Detector[] = config.custom.map((c) => ({
+    type: 'custom', pattern: new RegExp(c.pattern, c.ignore_case ? 'gi' : 'g'), ...(c.strategy ? { strategy: c.strategy } : {}),
+  }));
+  const detectors: Detector[] = [
+    ...piiDetectors(config.phone_regions, {
+      labelledSsnDigits: config.ssn_labelled_digits,
+      anyDateOfBirth: config.any_date_of_birth,
+      labelledIdsWithoutDigit: config.labelled_ids_without_digit,
+    }),
+    ...custom,
+  ].filter((d) => on(d.type));
   const emails = on('email');
-  const strategyOf = (type: PiiType): PiiStrategy => config.strategy_by_type[type] ?? config.strategy;
-
-  const replacement = (type: PiiType, text: string): string => {
-    const label = type.toUpperCase();
-    switch (strategyOf(type)) {
-      case 'redact':
-        return config.redaction_text.replaceAll('{type}', label);
-      case 'partial':
-        return partial(type, text);
-      case 'hash':
-        return `[${config.hash_label ?? label}:${fnv1a(config.hash_salt + text, 0x811c9dc5)}${fnv1a(text + config.hash_salt, 0x050c5d1f)}]`;
-      default:
-        return mask(type, text, config.mask_char);
-    }
-  };
+  const strategyOf = (f: PiiFinding): PiiStrategy => f.strategy ?? config.strategy_by_type[f.type] ?? config.strategy;
+  const replacement = replacer(config);
+  const bounded = hasBounds(config);
 
   /** Scans every string of the given payload fields; `role` and `type` keys name message structure, not text. */
-  const scan = (payload: Payload, fields: readonly string[], hook: TextHook): HookResult | undefined => {
+  const scan = (payload: Payload, fields: readonly string[], hook: TextHook, context?: PluginContext): HookResult | undefined => {
+    if (bounded) for (const field of fields) if (field in payload) checkBounds(payload[field], config);
     const counts: Partial<Record<PiiType, number>> = {};
     let total = 0;
     let blocked = false;
     const rewrite = (text: string): string => {
-      return replaceFindings(text, find(text, detectors, emails, allow), (f, value) => {
+      return replaceFindings(text, find(text, detectors, emails, allow), (f: PiiFinding, value) => {
         counts[f.type] = (counts[f.type] ?? 0) + 1;
         total++;
-        if (strategyOf(f.type) === 'block') blocked = true;
-        return replacement(f.type, value);
+        const strategy = strategyOf(f);
+        if (strategy === 'block') blocked = true;
+        return replacement(f.type, value, strategy);
       });
     };
     const modified = rewriteFields(payload, fields, (value) => mapStrings(value, rewrite));
@@ -159,10 +122,12 @@ export default (config: PiiFilterConfig) => {
       named[name] = (named[name] ?? 0) + n;
     }
     const metadata = { pii_found: total, pii_types: named };
+    const types = Object.keys(named).sort();
+    if (config.log_detections) logDetections(hook, payload, blocked, types, total);
     const contextforge = config.violations === 'contextforge' ? CONTEXTFORGE_VIOLATIONS[hook] : undefined;
     if (blocked && contextforge) {
       const [reason, description, code] = contextforge;
-      return { continue_processing: false, violation: { reason, description, code, details: { detected_types: Object.keys(named).sort(), count: total } }, metadata };
+      return { continue_processing: false, violation: { reason, description, code, details: { detected_types: types, count: total } }, metadata };
     }
     if (blocked) {
       return {
@@ -176,8 +141,9 @@ export default (config: PiiFilterConfig) => {
         metadata,
       };
     }
+    recordInContext(config, context, hook, types, total);
     return { modified_payload: modified, metadata };
   };
 
-  return textHooks((fields, hook) => (payload: Payload) => scan(payload, fields, hook));
+  return textHooks((fields, hook) => (payload: Payload, context?: PluginContext) => scan(payload, fields, hook, context));
 };

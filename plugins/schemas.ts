@@ -5,6 +5,8 @@ import { HtmlSanitizerSchema, type HtmlSanitizerConfig } from './lib/html-saniti
 import { JsonSchemaSubsetSchema, type JsonSchemaSubset, type JsonType } from './lib/json-schema-subset.js';
 import { rateLimiterSchema } from './lib/rate-limiter-schema.js';
 import type { ContextForgeSecretType } from './lib/contextforge-secrets.js';
+import { PiiFilterSchema } from './lib/pii-schema.js';
+import { list, off, on, regexSource, Violations } from './lib/schema-parts.js';
 
 /**
  * Config schemas of the bundled plugins. The host parses a bundled plugin's `config` with its schema at config load
@@ -13,6 +15,7 @@ import type { ContextForgeSecretType } from './lib/contextforge-secrets.js';
  */
 
 export type { PluginContext, JsonSchemaSubset, JsonType, HtmlSanitizerConfig };
+export { PII_TYPES, type PiiFilterConfig, type PiiStrategy, type PiiType } from './lib/pii-schema.js';
 export type Payload = Record<string, unknown>;
 export interface HookResult {
   continue_processing?: boolean;
@@ -23,16 +26,6 @@ export interface HookResult {
   http_headers?: Record<string, string>;
 }
 
-/** A regular expression given as a string; a pattern that does not compile fails at config load, not on first use. */
-const regexSource = (flags = '') =>
-  z.string().min(1, { abort: true }).superRefine((source, ctx) => {
-    try {
-      if (new RegExp(source, flags).test('')) ctx.addIssue({ code: 'custom', message: 'pattern must not match the empty string' });
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
-    }
-  });
-
 /** Subdomains are always covered, so a domain is written bare (example.com, not *.example.com). */
 const domain = z
   .string()
@@ -41,55 +34,6 @@ const domain = z
   .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a domain name like example.com (subdomains are included)');
 
 const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be an HTTP header name');
-
-const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
-
-/** Which reason and code a plugin's violations carry: Cordon's own, or those of ContextForge's plugin of that name. */
-const Violations = z.enum(['cordon', 'contextforge']).default('cordon');
-
-// ---- pii_filter
-export const PII_TYPES = [
-  'email', 'phone', 'ssn', 'credit_card', 'ip_address', 'iban', 'nhs_number', 'es_dni', 'aadhaar',
-  'bsn', 'date_of_birth', 'passport', 'driver_license', 'medical_record', 'bank_account',
-] as const;
-export type PiiType = (typeof PII_TYPES)[number];
-/** `partial`: ContextForge's partial masking (***-**-6789, ****-****-****-1111, j***e@example.com, ***-***-0132) */
-const PiiStrategy = z.enum(['mask', 'partial', 'redact', 'hash', 'block']);
-export type PiiStrategy = z.infer<typeof PiiStrategy>;
-const on = z.boolean().default(true);
-const off = z.boolean().default(false);
-
-export const PiiFilterSchema = z.strictObject({
-  strategy: PiiStrategy.default('mask'),
-  strategy_by_type: z.partialRecord(z.enum(PII_TYPES), PiiStrategy).default(() => ({})),
-  detect: z
-    .strictObject({
-      email: on, phone: on, ssn: on, credit_card: on, ip_address: on, iban: on,
-      // national ids with public checksums: off unless switched on (absent = off)
-      nhs_number: z.boolean().optional(), es_dni: z.boolean().optional(), aadhaar: z.boolean().optional(),
-      // ids found only behind their label (ContextForge's, on by default there): off unless switched on
-      bsn: z.boolean().optional(), date_of_birth: z.boolean().optional(), passport: z.boolean().optional(),
-      driver_license: z.boolean().optional(), medical_record: z.boolean().optional(), bank_account: z.boolean().optional(),
-    })
-    .prefault({}),
-  redaction_text: z.string().default('[REDACTED:{type}]'),
-  mask_char: z.string().length(1).default('*'),
-  hash_salt: z.string().default(''),
-  /** one label for every hash instead of the type's: `HASH` gives ContextForge's [HASH:<16 hex>] */
-  hash_label: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be upper case letters, digits and _').optional(),
-  /** names reports give types instead of Cordon's (`iban` -> ContextForge's `bank_account`) */
-  type_names: z.partialRecord(z.enum(PII_TYPES), z.string().min(1)).default(() => ({})),
-  allow: list(regexSource()),
-  /** ContextForge's wider detection, off by default: `SSN: 123456789`, any MM/DD/YYYY date (19xx, 20xx) as a date
-   * of birth, a labelled passport, licence or record number of letters only (`License: Apache`) */
-  ssn_labelled_digits: z.boolean().default(false),
-  any_date_of_birth: z.boolean().default(false),
-  labelled_ids_without_digit: z.boolean().default(false),
-  /** ISO 3166 regions whose national written forms count as phone numbers (absent: US, CA, GB, DE, FR, IN, AU, JP, BR) */
-  phone_regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 region like GB')).optional(),
-  violations: Violations,
-});
-export type PiiFilterConfig = z.infer<typeof PiiFilterSchema>;
 
 // ---- deny_filter
 export const DenyFilterSchema = z.strictObject({

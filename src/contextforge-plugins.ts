@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { CONTEXTFORGE_SECRET_TYPES } from '../plugins/lib/contextforge-secrets.js';
 import type { ForeignKind } from './runtime/kinds.js';
+import { contextForgePiiFilter } from './contextforge-pii.js';
 import { noEffect, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
 import { contextForgeRateLimiter } from './contextforge-rate-limiter.js';
-import { pythonPattern, pythonPatterns, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
+import { pythonPattern, pythonPatternsKeepingCase, pythonReplacement } from './python-syntax.js';
 
 /**
  * ContextForge v1.0.0's class paths of the plugins Cordon bundles an equivalent of, each with the translation of
@@ -152,61 +152,6 @@ const htmlSanitizer = translator(
   },
 );
 
-/** ContextForge's masking strategies as Cordon's: `remove` is a redaction with nothing in its place. */
-const PII_MASKS: Record<string, string> = { redact: 'redact', partial: 'partial', hash: 'hash', remove: 'redact' };
-const removes = (config: Out) => config.default_mask_strategy === 'remove';
-const piiFilter = translator(
-  'pii_filter',
-  // ContextForge redacts with "[REDACTED]" unless told otherwise; it hashes as [HASH:<16 hex>] with a salt of its own,
-  // drawn at random when the plugin starts (its config cannot set one), so hashes join only within one gateway run
-  // Every detector is on there unless switched off, the labelled ids included; an IBAN is one of its bank accounts.
-  (config) => ({
-    strategy: 'redact', redaction_text: removes(config) ? '' : '[REDACTED]', hash_label: 'HASH', hash_salt: randomUUID(), violations: 'contextforge',
-    detect: { bsn: true, date_of_birth: true, passport: true, driver_license: true, medical_record: true, bank_account: true },
-    type_names: { iban: 'bank_account' },
-    // and its detection is wider than Cordon's own: SSN: 123456789, every MM/DD/YYYY date, License: Apache
-    ssn_labelled_digits: true, any_date_of_birth: true, labelled_ids_without_digit: true,
-  }),
-  {
-    detect_ssn: setIn('detect', 'ssn'),
-    detect_credit_card: setIn('detect', 'credit_card'),
-    detect_email: setIn('detect', 'email'),
-    detect_phone: setIn('detect', 'phone'),
-    detect_ip_address: setIn('detect', 'ip_address'),
-    // ContextForge's bank accounts are IBANs (Cordon checks them by mod 97) and numbers labelled as accounts
-    detect_bank_account: (value, out) => {
-      out.detect = { ...(out.detect as Out), iban: value, bank_account: value };
-    },
-    detect_bsn: setIn('detect', 'bsn'),
-    detect_date_of_birth: setIn('detect', 'date_of_birth'),
-    detect_passport: setIn('detect', 'passport'),
-    detect_driver_license: setIn('detect', 'driver_license'),
-    detect_medical_record: setIn('detect', 'medical_record'),
-    // ContextForge's own scan bounds; Cordon's payload limits (max_payload_bytes) bound the scan here
-    max_text_bytes: noEffect,
-    max_nested_depth: noEffect,
-    max_collection_items: noEffect,
-    detect_aws_keys: (v, _out, none) => v === false || none(`detect_aws_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
-    detect_api_keys: (v, _out, none) => v === false || none(`detect_api_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
-    default_mask_strategy: (value, out, none) => {
-      if (typeof value === 'string' && Object.hasOwn(PII_MASKS, value)) {
-        if (out.strategy !== 'block') out.strategy = PII_MASKS[value];
-      } else none();
-    },
-    redaction_text: (value, out, _none, config) => {
-      if (!removes(config)) out.redaction_text = value;
-    },
-    block_on_detection: (value, out) => {
-      if (value === true) out.strategy = 'block';
-    },
-    whitelist_patterns: (value, out) => {
-      out.allow = pythonPatterns(value);
-    },
-    log_detections: noEffect,
-    include_detection_details: noEffect,
-  },
-);
-
 const flag: Handler = (value, _out, none) => {
   if (typeof value !== 'boolean') none(`must be true or false, not ${JSON.stringify(value)}`);
 };
@@ -276,8 +221,10 @@ export const contextForgeClassPaths: Record<string, ForeignKind> = {
   'plugins.schema_guard.schema_guard.SchemaGuardPlugin': schemaGuard,
   'plugins.header_injector.header_injector.HeaderInjectorPlugin': headerInjector,
   'plugins.safe_html_sanitizer.safe_html_sanitizer.SafeHTMLSanitizerPlugin': htmlSanitizer,
-  'plugins.pii_filter.pii_filter.PIIFilterPlugin': piiFilter,
-  'cpex_pii_filter.PIIFilterPlugin': piiFilter,
+  'plugins.pii_filter.pii_filter.PIIFilterPlugin': contextForgePiiFilter,
+  'cpex_pii_filter.PIIFilterPlugin': contextForgePiiFilter,
+  // the class's own module, as the cpex package's tests name it
+  'cpex_pii_filter.pii_filter.PIIFilterPlugin': contextForgePiiFilter,
   'plugins.secrets_detection.secrets_detection.SecretsDetectionPlugin': secretsDetection,
   'cpex_secrets_detection.SecretsDetectionPlugin': secretsDetection,
   // the module the package re-exports from, which its own tests name

@@ -132,11 +132,36 @@ describe('pii_filter', () => {
     assert.equal(plugin.resource_post_fetch({ uri: 'file:///log', content: 'host 10.0.0.1' }), undefined);
   });
 
+  it('finds custom patterns as type custom in what the built-in types left, each with its own strategy or the plugin\'s', () => {
+    const plugin = build({
+      strategy: 'remove',
+      custom: [
+        { pattern: 'EMP\\d{6}', description: 'employee id', strategy: 'tokenize' },
+        { pattern: 'ticket-\\d+', description: 'ticket', ignore_case: true },
+        { pattern: '078', description: 'inside an SSN', strategy: 'redact' },
+      ],
+    });
+    const result = plugin.tool_pre_invoke({ name: 't', args: { a: 'EMP123456 and TICKET-42, SSN 078-05-1120.' } });
+    assert.match(String((result?.modified_payload?.args as { a: string }).a), /^\[TOKEN:[0-9a-f]{8}\] and , SSN \.$/);
+    assert.deepEqual(result?.metadata, { pii_found: 3, pii_types: { ssn: 1, custom: 2 } });
+    assertIssueAt(configErrors('pii_filter', { custom: [{ pattern: '(a|b)'.repeat(17), description: 'x' }] }), 'custom.0.pattern', /too many alternations/);
+  });
+
+  it('fails a call over a bound it is given, before scanning, and has none unless given one', () => {
+    const args = { a: { b: { c: 'x@mail.example' } }, list: [1, 2, 3] };
+    assert.throws(() => build({ max_nested_depth: 1 }).tool_pre_invoke({ name: 't', args }), /Nested data exceeds maximum depth of 1/);
+    assert.throws(() => build({ max_collection_items: 2 }).tool_pre_invoke({ name: 't', args }), /Nested list exceeds maximum size of 2 items/);
+    assert.throws(() => build({ max_text_bytes: 13 }).tool_pre_invoke({ name: 't', args }), /maximum supported size of 13 bytes/);
+    assert.ok(build().tool_pre_invoke({ name: 't', args })?.modified_payload);
+  });
+
   it('fills every default', () => {
     assert.deepEqual(parseConfig('pii_filter', {}), {
       strategy: 'mask',
       strategy_by_type: {},
       detect: { email: true, phone: true, ssn: true, credit_card: true, ip_address: true, iban: true },
+      custom: [],
+      allow_match: 'whole',
       redaction_text: '[REDACTED:{type}]',
       mask_char: '*',
       hash_salt: '',
@@ -145,6 +170,9 @@ describe('pii_filter', () => {
       ssn_labelled_digits: false,
       any_date_of_birth: false,
       labelled_ids_without_digit: false,
+      log_detections: false,
+      context_details: false,
+      context_stats: false,
       violations: 'cordon',
     });
   });
