@@ -30,7 +30,7 @@ const searchReplace = translator('regex_filter', () => ({}), {
       })
       : value;
   },
-});
+}, undefined, { rules: 'words' });
 
 const resourceFilter = translator(
   'resource_filter',
@@ -49,6 +49,8 @@ const resourceFilter = translator(
         : value;
     },
   },
+  undefined,
+  { max_content_bytes: 'max_content_size', allowed_schemes: 'allowed_protocols' },
 );
 
 /** ContextForge reads 0 and null alike as "no limit"; Cordon's plugin takes null. */

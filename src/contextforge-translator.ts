@@ -22,10 +22,14 @@ export const setIn = (key: string, sub: string): Handler => (value, out) => {
   out[key] = { ...(out[key] as Out | undefined), [sub]: value };
 };
 
-export function translator(kind: string, base: (config: Out) => Out, handlers: Record<string, Handler>, entry?: Out): ForeignKind {
+/** `writtenAs` names a translated key by the key ContextForge writes, for errors (`{ rules: 'words' }`). */
+export function translator(
+  kind: string, base: (config: Out) => Out, handlers: Record<string, Handler>, entry?: Out, writtenAs?: Record<string, string>,
+): ForeignKind {
   return {
     kind,
     ...(entry ? { entry } : {}),
+    ...(writtenAs ? { writtenAs } : {}),
     translate(config) {
       const out = base(config);
       const issues: Array<{ key: string; message: string }> = [];

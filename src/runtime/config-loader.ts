@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, zodIssues, type ConfigIssue } from '../core/errors.js';
-import { ConfigSchema, PluginEntrySchema, type ConfigInput, type ResolvedConfig } from './config.js';
+import { ConfigSchema, PluginEntrySchema, type ConfigInput, type ResolvedConfig, type WrittenEntry } from './config.js';
 import { adaptContextForge, remapIssue } from './contextforge.js';
 import { interpolateEnv } from './interpolate.js';
 import { NO_CATALOGUE, resolveKinds, type PluginCatalogue } from './kinds.js';
@@ -42,6 +42,7 @@ export async function loadConfig(source: string | ConfigInput, catalogue: Plugin
   const config = parsed.data;
   const pluginDirs = config.plugin_dirs.map((d) => resolve(baseDir, d));
   const resolved = await resolveKinds(config.plugins, baseDir, pluginDirs, issues, catalogue);
+  for (const issue of issues) asWritten(issue, adapted.writtenAt, catalogue);
   if (issues.length || adapted.issues.length || env.issues.length) throw fail(issues);
   const plugins = resolved.map((entry, i) => {
     const written = adapted.writtenAt(i);
@@ -93,4 +94,16 @@ async function readYaml(path: string): Promise<unknown> {
 function yamlProblem(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return (message.split('\n')[0] ?? message).replace(/:\s*$/, '');
+}
+
+/**
+ * An issue in a translated entry's config, named by the key its file wrote (`config.words[1].search`, not the
+ * translation's `config.rules[1].search`).
+ */
+function asWritten(issue: ConfigIssue, writtenAt: (i: number) => WrittenEntry | undefined, catalogue: PluginCatalogue): void {
+  const [plugins, index, config, key] = issue.path;
+  if (plugins !== 'plugins' || typeof index !== 'number' || config !== 'config' || typeof key !== 'string') return;
+  const written = writtenAt(index);
+  const renames = written ? catalogue.classPaths?.[written.kind]?.writtenAs : undefined;
+  if (renames && Object.hasOwn(renames, key)) issue.path[3] = renames[key]!;
 }

@@ -26,6 +26,8 @@ export interface ForeignKind {
   /** entry keys the plugin needs, used where the entry does not set them (e.g. a capability) */
   entry?: Record<string, unknown>;
   translate(config: Record<string, unknown>): { config: Record<string, unknown>; issues: Array<{ key: string; message: string }> };
+  /** the foreign key a translated key was written as, so an error names what the file says (`rules` -> `words`) */
+  writtenAs?: Readonly<Record<string, string>>;
 }
 
 export const NO_CATALOGUE: PluginCatalogue = { dir: '', schemas: {} };

@@ -72,6 +72,22 @@ plugin_settings: { plugin_timeout: 5 }
     assert.match(issues[3]!.line, /^plugins\[3\]\.config\.detect_api_keys: plugin "D": detect_api_keys: true has no equivalent/);
   });
 
+  it("names a translated entry's error by the key its file wrote, not by the translation's", async () => {
+    const issues = await issuesOf(`
+plugins:
+  - name: ReplaceWords
+    kind: plugins.regex_filter.search_replace.SearchReplacePlugin
+    hooks: [prompt_pre_fetch]
+    config: { words: [{ search: darn, replace: drat }, { search: "(unclosed", replace: x }] }
+  - name: Resources
+    kind: plugins.resource_filter.resource_filter.ResourceFilterPlugin
+    hooks: [resource_pre_fetch]
+    config: { max_content_size: -1 }
+`, 'written-keys.yaml');
+    assert.match(issues[0]!.line, /^plugins\[0\]\.config\.words\[1\]\.search: invalid regular expression/);
+    assert.match(issues[1]!.line, /^plugins\[1\]\.config\.max_content_size: /);
+  });
+
   it('a bundled equivalent runs under its Cordon kind, with the translated config and the capabilities it needs', async () => {
     const path = join(dir, 'mapped.yaml');
     await writeFile(path, SHAPES.at(-1)!.yaml.replace(/  - name: (Normalizer|Telemetry|Html)\n(    .*\n)+/g, ''));

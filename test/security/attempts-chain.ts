@@ -109,11 +109,11 @@ export const CHAIN_ATTEMPTS: Attempt[] = [
     id: 'store-object', title: 'the store capability up to Function, its prototype, and replacing its methods',
     capabilities: () => ({ store: true }),
     body: () => `const keys = Reflect.ownKeys(store).map(String).sort().join();
-      const tries = [store.get, store.set, store.incr, store.delete].map((f) => attempt(() => use(f.constructor('return globalThis')())));
+      const tries = [store.get, store.set, store.incr, store.delete, store.swap].map((f) => attempt(() => use(f.constructor('return globalThis')())));
       tries.push(attempt(() => use(Object.getPrototypeOf(store).constructor.constructor('return globalThis')())));
       tries.push(attempt(() => { store.get = () => 1; return 'ESCAPED replaced a method'; }));
       return 'store keys ' + keys + ' | ' + tries.join(' | ');`,
-    verify: (seen) => assert.match(String(seen.reports['store-object']), /^store keys delete,get,incr,set \| blocked/),
+    verify: (seen) => assert.match(String(seen.reports['store-object']), /^store keys delete,get,incr,set,swap \| blocked/),
   },
   {
     id: 'harden-inputs', title: 'harden() its payload and contexts, then modify: the merge and the next call still work',
