@@ -1,4 +1,5 @@
 import { rebuildHtml } from './lib/html-rebuild.js';
+import { tagEnd } from './lib/html-tags.js';
 import { mapStrings } from './lib/strings.js';
 import type { HookResult, HtmlSanitizerConfig, Payload } from './schemas.js';
 
@@ -19,7 +20,6 @@ const NAIVE_TAG = /<[A-Za-z][^<>]*>/g;
 const EVENT_HANDLER = /([\s"'/])on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)/gi;
 const URL_ATTRIBUTE = /([\s"'/])((?:xlink:)?href|src|action|formaction|data|poster|background|lowsrc|dynsrc)\s*=\s*("[^"]*"|'[^']*'|[^\s>]*)/gi;
 const DANGEROUS_URL = /^(?:javascript|vbscript|data:text\/html)/;
-const SPACE = new Set([' ', '\t', '\n', '\r', '\f']);
 const MAX_ROUNDS = 10;
 
 /** What stays of the character before a removed attribute: the closing quote of the attribute before it. */
@@ -37,31 +37,6 @@ function browserView(value: string): string {
     .replace(/&(?:tab|newline);/gi, '')
     .replace(/[\s\0-\x1f]+/g, '')
     .toLowerCase();
-}
-
-/**
- * The index of the '>' that ends the tag opened before `from`, reading it as a browser does (a quote opens a value
- * only right after `=`, and a '>' inside a quoted value does not end the tag), or -1 when the text ends first.
- */
-function tagEnd(html: string, from: number): number {
-  let quote = '';
-  let afterEquals = false;
-  for (let i = from; i < html.length; i++) {
-    const c = html[i]!;
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '>') {
-      return i;
-    } else if (afterEquals && (c === '"' || c === "'")) {
-      quote = c;
-      afterEquals = false;
-    } else if (c === '=') {
-      afterEquals = true;
-    } else if (!SPACE.has(c)) {
-      afterEquals = false;
-    }
-  }
-  return -1;
 }
 
 /** Rewrites each start tag as a browser tokenizes it, in one pass; an unterminated tag is inert and left as is. */

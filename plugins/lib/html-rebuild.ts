@@ -1,4 +1,5 @@
 import type { HtmlAllowList } from './html-sanitizer-schema.js';
+import { SPACE, tagEnd } from './html-tags.js';
 
 /**
  * html_sanitizer's allow-list mode: reads HTML as Python's html.parser does (the parser ContextForge's sanitizer
@@ -23,7 +24,6 @@ const NAMED: Record<string, string> = {
   divide: '\u00f7', euro: '\u20ac', pound: '\u00a3', yen: '\u00a5', cent: '\u00a2', sect: '\u00a7', para: '\u00b6',
 };
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' };
-const SPACE = /[\t\n\f\r ]/;
 // a regex, not a string: the bundler would write a string's escape out, and SES refuses the sequence in a plugin
 const COMMENT_END = /--\x3e/g;
 
@@ -73,17 +73,17 @@ function attributes(text: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   let i = 0;
   while (i < text.length) {
-    while (i < text.length && (SPACE.test(text[i]!) || text[i] === '/')) i++;
+    while (i < text.length && (SPACE.has(text[i]!) || text[i] === '/')) i++;
     const nameStart = i;
-    while (i < text.length && !SPACE.test(text[i]!) && text[i] !== '/' && text[i] !== '=') i++;
+    while (i < text.length && !SPACE.has(text[i]!) && text[i] !== '/' && text[i] !== '=') i++;
     if (i === nameStart && text[i] !== '=') break;
     const name = text.slice(nameStart, i).toLowerCase();
     let j = i;
-    while (j < text.length && SPACE.test(text[j]!)) j++;
+    while (j < text.length && SPACE.has(text[j]!)) j++;
     let value = '';
     if (text[j] === '=') {
       while (text[j] === '=') j++;
-      while (j < text.length && SPACE.test(text[j]!)) j++;
+      while (j < text.length && SPACE.has(text[j]!)) j++;
       const quote = text[j];
       if (quote === '"' || quote === "'") {
         const close = text.indexOf(quote, j + 1);
@@ -92,7 +92,7 @@ function attributes(text: string): Array<[string, string]> {
         j = end + 1;
       } else {
         const start = j;
-        while (j < text.length && !SPACE.test(text[j]!)) j++;
+        while (j < text.length && !SPACE.has(text[j]!)) j++;
         value = text.slice(start, j);
       }
       i = j;
@@ -100,28 +100,6 @@ function attributes(text: string): Array<[string, string]> {
     if (name) out.push([name, unescapeValue(value)]);
   }
   return out;
-}
-
-/** The index of the '>' ending a tag whose text starts at `from` (a quoted value may hold '>'), or -1. */
-function tagEnd(html: string, from: number): number {
-  let quote = '';
-  let afterEquals = false;
-  for (let i = from; i < html.length; i++) {
-    const c = html[i]!;
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '>') {
-      return i;
-    } else if (afterEquals && (c === '"' || c === "'")) {
-      quote = c;
-      afterEquals = false;
-    } else if (c === '=') {
-      afterEquals = true;
-    } else if (!SPACE.test(c)) {
-      afterEquals = false;
-    }
-  }
-  return -1;
 }
 
 export interface RebuildRules {
