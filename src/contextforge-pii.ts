@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
+import { noEffect, same, setIn, translator, type Handler, type Out } from './contextforge-translator.js';
 import { pythonPattern, pythonPatterns } from './python-syntax.js';
 
 /**
@@ -59,8 +59,10 @@ export const contextForgePiiFilter = translator(
     max_text_bytes: same('max_text_bytes'),
     max_nested_depth: same('max_nested_depth'),
     max_collection_items: same('max_collection_items'),
-    detect_aws_keys: (v, _out, none) => v === false || none(`detect_aws_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
-    detect_api_keys: (v, _out, none) => v === false || none(`detect_api_keys: ${JSON.stringify(v)} has no equivalent (keys are found by Cordon's secrets_detection)`),
+    // older ContextForge configs still write these, but the PII filter v1.0.0 installs (cpex 0.2.1) reads neither:
+    // keys are secrets_detection's, there as here
+    detect_aws_keys: noEffect,
+    detect_api_keys: noEffect,
     default_mask_strategy: (value, out, none) => {
       const mask = piiMask(value);
       if (mask === undefined) none(notAMask('default_mask_strategy', value));

@@ -62,14 +62,14 @@ plugins:
   - { name: A, kind: pkg.mod.APlugin, hooks: [tool_pre_invoke] }
   - { name: B, kind: deny_filter, hooks: [tool_pre_invoke], mode: loud, config: { words: [x] } }
   - { name: C, kind: external, grpc: { target: "h:1" } }
-  - { name: D, kind: plugins.pii_filter.pii_filter.PIIFilterPlugin, hooks: [tool_post_invoke], config: { detect_api_keys: true } }
+  - { name: D, kind: plugins.pii_filter.pii_filter.PIIFilterPlugin, hooks: [tool_post_invoke], config: { detect_api_keys: true, detect_passports: true } }
 plugin_settings: { plugin_timeout: 5 }
 `, 'all-at-once.yaml');
     assert.deepEqual(issues.map((i) => i.plugin), ['A', 'B', 'C', 'D']);
     assert.match(issues[0]!.line, /^plugins\[0\]\.kind: plugin "A": pkg\.mod\.APlugin is a ContextForge Python plugin/);
     assert.match(issues[1]!.line, /^plugins\[1\]\.mode: /);
     assert.match(issues[2]!.line, /^plugins\[2\]\.grpc: plugin "C": the grpc transport is not supported; .*use mcp:/);
-    assert.match(issues[3]!.line, /^plugins\[3\]\.config\.detect_api_keys: plugin "D": detect_api_keys: true has no equivalent/);
+    assert.match(issues[3]!.line, /^plugins\[3\]\.config\.detect_passports: plugin "D": detect_passports has no equivalent/);
   });
 
   it("names a translated entry's error by the key its file wrote, not by the translation's", async () => {
