@@ -1,4 +1,5 @@
 import type { HookResult, Payload, PluginContext, ResourceFilterConfig } from './schemas.js';
+import { utf8Bytes } from './lib/strings.js';
 
 /**
  * Guards resource fetches: before the fetch the URI must use an allowed scheme, name an allowed host (when a list
@@ -51,21 +52,6 @@ function normalizePath(raw: string): string | null {
 }
 
 const onDomain = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
-
-/** UTF-8 length without TextEncoder (absent in a compartment). */
-function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 const block = (code: string, reason: string, description: string, details: Record<string, unknown>): HookResult => ({
   continue_processing: false,

@@ -1,4 +1,5 @@
 import type { PiiFilterConfig } from '../schemas.js';
+import { utf8Bytes } from './strings.js';
 
 /**
  * pii_filter's bounds on one call's scan (ContextForge's max_text_bytes, max_nested_depth, max_collection_items):
@@ -7,20 +8,6 @@ import type { PiiFilterConfig } from '../schemas.js';
  */
 
 type Bounds = Pick<PiiFilterConfig, 'max_text_bytes' | 'max_nested_depth' | 'max_collection_items'>;
-
-function utf8Bytes(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
 
 export function checkBounds(value: unknown, bounds: Bounds, depth = 0): void {
   const { max_text_bytes: maxBytes, max_nested_depth: maxDepth, max_collection_items: maxItems } = bounds;
