@@ -48,6 +48,9 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
 
   const foldName = (name: string) => (config.fold_tool_names ? name.trim().toLowerCase() : name);
   const byTool = new Map(Object.entries(config.by_tool).map(([tool, rate]) => [foldName(tool), rate]));
+  // every rate the config names, read once rather than on every request
+  const rates = new Map([config.by_user, config.by_tenant, ...Object.values(config.by_tool)]
+    .filter((rate): rate is string => rate !== undefined).map((rate) => [rate, parseRate(rate)]));
   const limitsFor = (context: PluginContext | undefined, named: string | null): Limit[] => {
     const limits: Limit[] = [];
     const user = userOf(context) ?? config.anonymous_user;
@@ -84,13 +87,15 @@ export default (config: RateLimiterConfig, grants?: { store?: CounterStore }) =>
     if (algorithm !== 'fixed_window' && (t === null || typeof store.swap !== 'function')) {
       throw new Error(`rate_limiter: algorithm ${algorithm} needs the clock (capabilities.clock: true) and a store that can swap`);
     }
-    // Every attempt counts in every dimension, blocked ones included, so a client hammering past its limit stays limited.
+    // A fixed window counts every attempt in every dimension, blocked ones included, so a client hammering past its
+    // limit stays limited; a sliding window records only what it lets through, a bucket spends only what it has.
     const counting = Promise.all(limits.map(async (limit): Promise<Counted> => {
-      const { limit: max, windowMs } = parseRate(limit.rate);
+      const { limit: max, windowMs } = rates.get(limit.rate)!;
       const key = keyOf(limit, context);
       if (algorithm !== 'fixed_window') {
         // the state of one algorithm is never read as another's: a config change starts afresh
         const d = await decide(store as Required<CounterStore>, `${algorithm}:${key}`, algorithm, max, windowMs, t!);
+        // as a count, so blocks and headers read every algorithm alike: what is left, or one over when refused
         return { ...limit, key, windowMs, max, count: d.allowed ? max - d.remaining : max + 1, end: d.resetAt * 1000 };
       }
       const count = Number(await store.incr(key, windowMs));

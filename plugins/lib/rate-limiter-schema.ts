@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { SLIDING_WINDOW_MAX_LIMIT } from './rate-algorithms.js';
+import { parseRate } from './rate-counters.js';
 
 /**
  * rate_limiter's config schema, apart from schemas.ts (which re-exports it) for that file's size. A rate is
  * "<count>/<unit>" or "<count>/<n><unit>", unit s, m, h or d ("60/m", "500/10s").
  */
 
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const MAX_WINDOW_MS = 2 ** 31; // the store's expiry limit
 const Rate = z
   .string()
   .regex(/^[1-9]\d*\/(?:[1-9]\d*)?[smhd]$/, { message: 'must be a rate like 60/m or 500/10s (units s, m, h, d)', abort: true })
-  .refine((rate) => Number(rate.slice(rate.indexOf('/') + 1, -1) || 1) * UNIT_MS[rate.slice(-1)]! <= MAX_WINDOW_MS, 'window must be at most 24 days');
+  .refine((rate) => parseRate(rate).windowMs <= MAX_WINDOW_MS, 'window must be at most 24 days');
 
 /** Built with schemas.ts's `violations` field, so that rule stays in one place. */
 type Violations = z.ZodDefault<z.ZodEnum<{ cordon: 'cordon'; contextforge: 'contextforge' }>>;
@@ -48,7 +48,7 @@ export const rateLimiterSchema = (violations: Violations) => z
   })
   // a sliding window keeps a time per request let through: its state must fit one store value
   .refine((c) => c.algorithm !== 'sliding_window' || [c.by_user, c.by_tenant, ...Object.values(c.by_tool)]
-    .every((rate) => rate === undefined || Number(rate.split('/')[0]) <= SLIDING_WINDOW_MAX_LIMIT), {
+    .every((rate) => rate === undefined || parseRate(rate).limit <= SLIDING_WINDOW_MAX_LIMIT), {
     path: ['algorithm'],
     message: `sliding_window keeps one time per request: each limit at most ${SLIDING_WINDOW_MAX_LIMIT} a window`,
   });
